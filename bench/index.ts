@@ -1,0 +1,7 @@
+/** `npm run bench`: every benchmark, with the machine it ran on. */
+import { machine } from './harness.js';
+import * as capabilities from './capabilities.bench.js';
+
+console.log(`# callcaps benchmarks\nmachine: ${machine()}\ndate: ${new Date().toISOString()}`);
+const benches: { run(): void | Promise<void> }[] = [capabilities];
+for (const bench of benches) await bench.run();

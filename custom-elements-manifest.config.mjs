@@ -1,0 +1,7 @@
+// `npm run analyze`: custom-elements.json from the JSDoc of the element classes.
+export default {
+  globs: ['src/elements/**/*.ts'],
+  exclude: ['src/**/*.styles.ts', 'src/**/*.test.ts'],
+  outdir: process.env.CEM_OUTDIR ?? '.',
+  litelement: true,
+};

@@ -1,0 +1,45 @@
+// Builds the two self-contained browser artifacts (lit and rxjs inside). The ES
+// modules for app bundlers, with their .d.ts, come from `tsc` (see `npm run build`).
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+const compile = () =>
+  typescript({
+    tsconfig: './tsconfig.json',
+    filterRoot: '.',
+    include: ['src/**/*.ts'],
+    exclude: ['src/server/**'],
+    declaration: false,
+    declarationMap: false,
+    outDir: 'dist',
+    noEmitOnError: true,
+  });
+
+// No `development` export condition: lit resolves to its production build.
+const resolve = () => nodeResolve({ browser: true });
+
+export default [
+  {
+    input: 'src/index.ts',
+    plugins: [resolve(), compile()],
+    output: {
+      file: 'dist/callcaps.bundle.js',
+      format: 'es',
+      sourcemap: true,
+      plugins: [terser({ module: true, ecma: 2022 })],
+    },
+  },
+  {
+    input: 'src/index.ts',
+    plugins: [resolve(), compile()],
+    output: {
+      file: 'dist/callcaps.iife.js',
+      format: 'iife',
+      name: 'Callcaps',
+      sourcemap: true,
+      // Its own terser without `module: true`, or the global would be dropped.
+      plugins: [terser({ ecma: 2022 })],
+    },
+  },
+];

@@ -1,0 +1,24 @@
+// Fails when custom-elements.json is not what `npm run analyze` makes from the
+// current sources: the committed manifest must never be stale.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+// The analyzer writes relative to the working directory.
+const dir = join('test-output', 'manifest-check');
+rmSync(dir, { recursive: true, force: true });
+const result = spawnSync('npx', ['cem', 'analyze', '--config', 'custom-elements-manifest.config.mjs'], {
+  encoding: 'utf8',
+  env: { ...process.env, CEM_OUTDIR: dir },
+});
+if (result.status !== 0) {
+  console.error(result.stdout, result.stderr);
+  process.exit(1);
+}
+const fresh = readFileSync(join(dir, 'custom-elements.json'), 'utf8');
+const committed = readFileSync('custom-elements.json', 'utf8');
+if (fresh !== committed) {
+  console.error('custom-elements.json is stale: run "npm run analyze" and commit it.');
+  process.exit(1);
+}
+console.log('custom-elements.json is current');

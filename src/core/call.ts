@@ -1,0 +1,237 @@
+/**
+ * The `Call` that every element binds to: the reference server's client
+ * implements it, and so do adapters for other platforms. No DOM here.
+ */
+import type { Observable } from 'rxjs';
+import { can, type CallCapabilitiesState } from './capabilities.js';
+import type { SelfCapabilities } from './self-capabilities.js';
+
+/** How far a participant is let in (Daily's access levels), plus `unknown` before the server said. */
+export type AccessLevel = 'unknown' | 'none' | 'lobby' | 'full';
+
+/** The access a participant has, and the one it has asked for (knocking), if any. */
+export interface Access {
+  readonly level: AccessLevel;
+  readonly awaiting: AccessLevel | null;
+}
+
+/** The state of the connection to the server. */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/** What a participant may send (Daily's `canSend` entries). */
+export type SendKind = 'audio' | 'video' | 'screenVideo' | 'screenAudio' | 'customVideo' | 'customAudio';
+
+/** What a participant may administer (Daily's `canAdmin` entries). */
+export type AdminKind = 'participants' | 'streaming' | 'transcription';
+
+/** What a participant receives (Daily's `canReceive`). */
+export interface ReceivePermissions {
+  readonly base: boolean | Readonly<Record<string, unknown>>;
+  readonly byUserId?: Readonly<Record<string, unknown>>;
+  readonly byParticipantId?: Readonly<Record<string, unknown>>;
+}
+
+/** A participant's permissions, as Daily defines them. */
+export interface ParticipantPermissions {
+  readonly hasPresence: boolean;
+  readonly canSend: boolean | readonly SendKind[];
+  readonly canReceive: ReceivePermissions;
+  readonly canAdmin: boolean | readonly AdminKind[];
+}
+
+/** A partial permission update: only the fields it carries change. */
+export type PermissionsUpdate = Partial<ParticipantPermissions>;
+
+/** A participant in the call, as the server describes it. */
+export interface Member {
+  /** A random session id, unique per connection. */
+  readonly id: string;
+  readonly user_id: string;
+  readonly name: string;
+  readonly owner: boolean;
+  /** The call role: `user`, `moderator`, `host`, `admin`, `call_member`, or one of the call type's. */
+  readonly role: string;
+  readonly permissions: ParticipantPermissions;
+  readonly audio_muted: boolean;
+  readonly video_muted: boolean;
+  readonly deaf: boolean;
+  readonly handraised: boolean;
+  readonly screenshare: boolean;
+  /** When the member joined, in milliseconds since the epoch. */
+  readonly joined_at: number;
+}
+
+/** Someone knocking at a private or locked room. */
+export interface WaitingParticipant {
+  readonly id: string;
+  readonly name: string;
+  /** The access level asked for. */
+  readonly awaiting: AccessLevel;
+  /** When the knock arrived, in milliseconds since the epoch. */
+  readonly requested_at: number;
+}
+
+/** The state of the room that everybody in the call sees. */
+export interface RoomState {
+  readonly name: string;
+  readonly call_type: string;
+  readonly locked: boolean;
+  /** The current layout, one of `layouts`. */
+  readonly layout: string;
+  /** The layouts this room offers. */
+  readonly layouts: readonly string[];
+  /** The call roles of the room's call type, for role pickers. */
+  readonly roles: readonly string[];
+  readonly recording: boolean;
+  readonly streaming: boolean;
+  readonly transcribing: boolean;
+  /** Whether tiles of video-muted members are hidden. */
+  readonly vmuted_hidden: boolean;
+}
+
+/** What a participant may ask a host for. */
+export type RequestKind = 'presence' | 'audio' | 'video' | 'screenshare';
+
+/** A pending request for permissions, as a host sees it. */
+export interface PermissionRequest {
+  readonly member_id: string;
+  /** The requester's display name, when the server knows it. */
+  readonly name: string;
+  readonly permissions: readonly RequestKind[];
+  /** When the request arrived, in milliseconds since the epoch. */
+  readonly requested_at: number;
+}
+
+/** Why the local participant is out of the call. */
+export type LeftReason = 'left' | 'removed' | 'ended' | 'denied' | 'expired';
+
+/** A media channel that can be muted. */
+export type MediaChannel = 'audio' | 'video';
+
+/** An application message from another participant. */
+export interface CallMessage {
+  readonly from: string;
+  readonly data: unknown;
+}
+
+/**
+ * A call the local participant has joined or is knocking at. Every method
+ * returns a promise that rejects with a {@link CapabilityError} before anything
+ * is sent when the capability is absent, and with a {@link ServerError} when the
+ * server refuses.
+ */
+export interface Call {
+  /** The local participant's capabilities; not known while reconnecting. */
+  readonly capabilities: SelfCapabilities;
+  /** The local participant, or null before joining. */
+  readonly self$: Observable<Member | null>;
+  /** Every member the local participant can see, itself included. */
+  readonly participants$: Observable<readonly Member[]>;
+  /** Knockers, for those who hold `waiting.admit`. */
+  readonly waiting$: Observable<readonly WaitingParticipant[]>;
+  readonly access$: Observable<Access>;
+  readonly room$: Observable<RoomState | null>;
+  /** Pending permission requests, for those who may grant them. */
+  readonly requests$: Observable<readonly PermissionRequest[]>;
+  readonly connection$: Observable<ConnectionState>;
+  /** Why the local participant left, or null while in the call or lobby. */
+  readonly left$: Observable<LeftReason | null>;
+  /** Application messages from other participants. */
+  readonly messages$: Observable<CallMessage>;
+
+  leave(): Promise<void>;
+  /** Knocks: asks to be let in under the given display name. */
+  requestAccess(name: string): Promise<void>;
+  mute(channels: readonly MediaChannel[], memberId?: string): Promise<void>;
+  unmute(channels: readonly MediaChannel[], memberId?: string): Promise<void>;
+  deaf(memberId?: string): Promise<void>;
+  undeaf(memberId?: string): Promise<void>;
+  raiseHand(memberId?: string): Promise<void>;
+  lowerHand(memberId?: string): Promise<void>;
+  startScreenshare(): Promise<void>;
+  stopScreenshare(): Promise<void>;
+  lock(): Promise<void>;
+  unlock(): Promise<void>;
+  /** Ends the call for everyone. */
+  end(): Promise<void>;
+  setLayout(layout: string): Promise<void>;
+  sendDigits(digits: string): Promise<void>;
+  removeMember(memberId: string): Promise<void>;
+  /** Changes a member's permissions or role; `'*'` changes every member. */
+  updateMember(memberId: string, update: { permissions?: PermissionsUpdate; role?: string }): Promise<void>;
+  /** Admits (`true`) or denies (`false`) a knocker; `'*'` answers every knocker. */
+  updateWaiting(memberId: string, grant: boolean): Promise<void>;
+  /** Asks the hosts for permissions the local participant lacks. */
+  requestPermissions(permissions: readonly RequestKind[]): Promise<void>;
+  startRecording(): Promise<void>;
+  stopRecording(): Promise<void>;
+  startStreaming(): Promise<void>;
+  stopStreaming(): Promise<void>;
+  startTranscription(): Promise<void>;
+  stopTranscription(): Promise<void>;
+  sendMessage(data: unknown, to?: string): Promise<void>;
+}
+
+/** Thrown before anything is sent when the local participant lacks a capability. */
+export class CapabilityError extends Error {
+  override readonly name = 'CapabilityError';
+  /** The flag of the grammar that is not granted. */
+  readonly capability: string;
+
+  constructor(capability: string, message = `Not allowed: the capability "${capability}" is not granted`) {
+    super(message);
+    this.capability = capability;
+  }
+}
+
+/** The server refused a request; `code` is the JSON-RPC error code (4403, 4409…). */
+export class ServerError extends Error {
+  override readonly name = 'ServerError';
+  readonly code: number;
+  readonly data: unknown;
+
+  constructor(code: number, message: string, data?: unknown) {
+    super(message);
+    this.code = code;
+    this.data = data;
+  }
+}
+
+/** An action one participant may take on another. */
+export type MemberAction =
+  | 'mute-audio' | 'unmute-audio' | 'mute-video' | 'unmute-video'
+  | 'deaf' | 'undeaf' | 'raisehand' | 'lowerhand'
+  | 'remove' | 'permissions' | 'role';
+
+/** The flag each member action needs, as `P` + suffix with `P` = `self` or `member`. */
+export const MEMBER_ACTION_FLAGS: Readonly<Record<MemberAction, string>> = Object.freeze({
+  'mute-audio': 'mute.audio.on',
+  'unmute-audio': 'mute.audio.off',
+  'mute-video': 'mute.video.on',
+  'unmute-video': 'mute.video.off',
+  deaf: 'deaf.on',
+  undeaf: 'deaf.off',
+  raisehand: 'raisehand.on',
+  lowerhand: 'raisehand.off',
+  remove: 'remove',
+  permissions: 'permissions.set',
+  role: 'role.set',
+});
+
+/**
+ * Whether `actor` may take `action` on `target`, by the same per-target rules
+ * the server enforces: the capability for oneself or for others, and nobody but
+ * an owner acts on an owner. The server still decides; this only keeps the UI
+ * from offering what it would refuse.
+ */
+export function mayActOn(
+  capabilities: CallCapabilitiesState,
+  actor: Pick<Member, 'id' | 'owner'> | null | undefined,
+  target: Pick<Member, 'id' | 'owner'>,
+  action: MemberAction,
+): boolean {
+  if (!actor) return false;
+  if (actor.id === target.id) return can(capabilities, `self.${MEMBER_ACTION_FLAGS[action]}`);
+  if (target.owner && !actor.owner) return false;
+  return can(capabilities, `member.${MEMBER_ACTION_FLAGS[action]}`);
+}

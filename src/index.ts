@@ -1,0 +1,5 @@
+/**
+ * `callcaps`: everything from `callcaps/core`, and every element registered
+ * under its default tag name (a side effect).
+ */
+export * from './core.js';

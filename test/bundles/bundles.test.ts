@@ -1,0 +1,48 @@
+// The built artifacts, as a page uses them: `npm test` builds before this suite.
+import { expect } from '@open-wc/testing';
+
+interface CallcapsGlobal {
+  parseCapabilities(flags: unknown): { end: boolean; lock: { on: boolean; off: boolean } };
+  can(state: unknown, flag: string): boolean;
+  SelfCapabilities: new (flags?: unknown) => { known: boolean; end: boolean; update(flags: unknown): void };
+}
+
+function loadClassicScript(src: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = src;
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error(`could not load ${src}`));
+    document.head.append(script);
+  });
+}
+
+describe('dist/callcaps.iife.js from a plain <script> tag', () => {
+  before(() => loadClassicScript('/dist/callcaps.iife.js'));
+
+  it('exposes window.Callcaps with the core API', () => {
+    const Callcaps = (window as unknown as { Callcaps: CallcapsGlobal }).Callcaps;
+    const state = Callcaps.parseCapabilities(['lock.on', 'end']);
+    expect(state.end).to.equal(true);
+    expect(Callcaps.can(state, 'lock.on')).to.equal(true);
+    expect(Callcaps.can(state, 'lock')).to.equal(false);
+    const caps = new Callcaps.SelfCapabilities();
+    expect(caps.known).to.equal(false);
+    caps.update(['end']);
+    expect(caps.end).to.equal(true);
+  });
+});
+
+describe('dist/callcaps.bundle.js as one ES module', () => {
+  it('exports the core API with nothing left to resolve', async () => {
+    const bundle = (await import(/* @vite-ignore */ `${location.origin}/dist/callcaps.bundle.js`)) as CallcapsGlobal;
+    expect(bundle.can(bundle.parseCapabilities(['self']), 'self.mute.audio.off')).to.equal(true);
+    expect(new bundle.SelfCapabilities(['end']).end).to.equal(true);
+  });
+
+  it('has no bare import specifiers left', async () => {
+    const source = await (await fetch('/dist/callcaps.bundle.js')).text();
+    expect(source).not.to.match(/\bfrom\s*["'](?![./])/);
+    expect(source).not.to.match(/\bimport\s*["'](?![./])/);
+  });
+});
