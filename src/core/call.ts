@@ -163,6 +163,11 @@ export interface Call {
   updateWaiting(memberId: string, grant: boolean): Promise<void>;
   /** Asks the hosts for permissions the local participant lacks. */
   requestPermissions(permissions: readonly RequestKind[]): Promise<void>;
+  /**
+   * Declines a member's pending permission request (extension: `call.permission.deny`).
+   * Approving is `updateMember()` with the permissions asked for.
+   */
+  denyRequest(memberId: string): Promise<void>;
   startRecording(): Promise<void>;
   stopRecording(): Promise<void>;
   startStreaming(): Promise<void>;
