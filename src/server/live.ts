@@ -1,0 +1,400 @@
+/**
+ * Live call state, in memory: who is in which call, who is knocking, pending
+ * permission requests, and the room state everyone sees. Every change goes
+ * through here so that capabilities are recomputed and the right people are
+ * told: a participant whose flags changed gets a fresh `call.joined`; the
+ * others who can see it get `member.*`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import { can, NO_CAPABILITIES, parseCapabilities, type CallCapabilitiesState } from '../core/capabilities.js';
+import type { LeftReason, Member, PermissionRequest, PermissionsUpdate, RequestKind, RoomState, WaitingParticipant } from '../core/call.js';
+import type { CallType } from './call-types.js';
+import { deriveFlags, grantsOf, initialPermissions, type PolicyContext } from './policy.js';
+import type { AuditEntry, Room } from './store.js';
+
+/** A refusal, sent as a JSON-RPC error. */
+export class RpcError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+export const CODES = Object.freeze({
+  parse: -32700,
+  invalid: -32600,
+  unknownMethod: -32601,
+  badParams: -32602,
+  internal: -32603,
+  unauthenticated: 4401,
+  forbidden: 4403,
+  notFound: 4404,
+  conflict: 4409,
+  tooLarge: 4413,
+  tooMany: 4429,
+});
+
+export const randomId = (bytes = 12) => randomBytes(bytes).toString('base64url');
+
+/** Who a participant is, from its token (or a guest without one). */
+export interface Identity {
+  readonly owner: boolean;
+  readonly userId: string;
+  readonly name: string;
+  readonly role: string;
+  readonly appRole: string;
+  readonly permissions?: PermissionsUpdate;
+  readonly hasToken: boolean;
+  /** Unix seconds at which the participant is ejected, if the token asks for it. */
+  readonly ejectAt?: number;
+}
+
+/** What a live call needs from the server around it. */
+export interface Hub {
+  readonly maxKnocks: number;
+  audit(entry: Omit<AuditEntry, 'id' | 'at'>): void;
+  disposed(call: LiveCall): void;
+}
+
+const OPEN = 1;
+
+/** One WebSocket connection and, once it joined or knocked, its place in a call. */
+export class Session {
+  state: 'idle' | 'joining' | 'lobby' | 'joined' | 'left' = 'idle';
+  /** The member id in the current call (a new random id for every join). */
+  id = '';
+  call: LiveCall | null = null;
+  identity: Identity | null = null;
+  member!: Member;
+  flags: string[] = [];
+  flagsKey = '';
+  caps: CallCapabilitiesState = NO_CAPABILITIES;
+  knock: { name: string; at: number } | null = null;
+  request: { kinds: RequestKind[]; at: number } | null = null;
+  ejectTimer: ReturnType<typeof setTimeout> | undefined;
+  closed = false;
+
+  constructor(readonly socket: WebSocket) {}
+
+  /** Sends an already serialized frame, if the socket is still open. */
+  send(text: string): void {
+    if (this.socket.readyState === OPEN) this.socket.send(text);
+  }
+
+  notify(method: string, params: unknown): void {
+    this.send(JSON.stringify({ jsonrpc: '2.0', method, params }));
+  }
+
+  /** Back to a connection that is in no call. */
+  reset(state: Session['state']): void {
+    clearTimeout(this.ejectTimer);
+    this.ejectTimer = undefined;
+    this.state = state;
+    this.call = null;
+    this.flags = [];
+    this.flagsKey = '';
+    this.caps = NO_CAPABILITIES;
+    this.knock = null;
+    this.request = null;
+  }
+}
+
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
+/** The live state of the call in one room. */
+export class LiveCall {
+  readonly id = randomId();
+  readonly members = new Map<string, Session>();
+  readonly lobby = new Map<string, Session>();
+  locked = false;
+  layout: string;
+  recording = false;
+  streaming = false;
+  transcribing = false;
+  vmutedHidden = false;
+  /** Set by `call.end`: only an owner's join starts the next call. */
+  ended = false;
+
+  constructor(readonly hub: Hub, public room: Room, public callType: CallType) {
+    this.layout = callType.settings.layout.default;
+  }
+
+  roomState(): RoomState {
+    return {
+      name: this.room.name,
+      call_type: this.callType.name,
+      locked: this.locked,
+      layout: this.layout,
+      layouts: [...this.callType.settings.layout.options],
+      roles: Object.keys(this.callType.grants),
+      recording: this.recording,
+      streaming: this.streaming,
+      transcribing: this.transcribing,
+      vmuted_hidden: this.vmutedHidden,
+    };
+  }
+
+  /** Starts over after `call.end`, for the owner who joins next. */
+  restart(): void {
+    this.ended = false;
+    this.locked = this.recording = this.streaming = this.transcribing = this.vmutedHidden = false;
+    this.layout = this.callType.settings.layout.default;
+  }
+
+  /** What the policy reads for a participant (`member` may be a candidate not yet in the call). */
+  context(identity: Identity, permissions: Member['permissions']): PolicyContext {
+    return {
+      owner: identity.owner,
+      permissions,
+      grants: grantsOf(this.callType, identity.role, identity.appRole),
+      settings: this.callType.settings,
+      locked: this.locked,
+    };
+  }
+
+  get full(): boolean {
+    const max = this.room.properties.max_participants;
+    return max !== undefined && this.members.size >= max;
+  }
+
+  // ── Fan-out ────────────────────────────────────────────────────────────────
+
+  /** Serializes once and sends to every member that passes `filter`. */
+  broadcast(method: string, params: unknown, filter: (s: Session) => boolean = () => true): void {
+    let text: string | undefined;
+    for (const s of this.members.values()) {
+      if (!filter(s)) continue;
+      s.send((text ??= JSON.stringify({ jsonrpc: '2.0', method, params })));
+    }
+  }
+
+  /** Tells the others who can see `s` (a member) that it changed, appeared or vanished. */
+  announce(s: Session, before: Member | null): void {
+    const visibleBefore = !!before && before.permissions.hasPresence;
+    const visibleNow = s.member.permissions.hasPresence;
+    const others = (o: Session) => o !== s;
+    if (visibleBefore && visibleNow) this.broadcast('member.updated', { member: s.member }, others);
+    else if (!visibleBefore && visibleNow) this.broadcast('member.joined', { member: s.member }, others);
+    else if (visibleBefore && !visibleNow) this.broadcast('member.left', { member: s.member, reason: 'hidden' }, others);
+  }
+
+  visibleMembers(viewer: Session): Member[] {
+    const list: Member[] = [];
+    for (const s of this.members.values()) if (s === viewer || s.member.permissions.hasPresence) list.push(s.member);
+    return list;
+  }
+
+  waitingList(): WaitingParticipant[] {
+    const list: WaitingParticipant[] = [];
+    for (const s of this.lobby.values()) if (s.knock) list.push(waitingOf(s));
+    return list;
+  }
+
+  requestOf(s: Session): PermissionRequest {
+    return { member_id: s.id, name: s.member.name, permissions: s.request?.kinds ?? [], requested_at: s.request?.at ?? Date.now() };
+  }
+
+  requestsFor(viewer: Session): PermissionRequest[] {
+    const hosts = can(viewer.caps, 'member.permissions.set');
+    const list: PermissionRequest[] = [];
+    for (const s of this.members.values()) if (s.request && (hosts || s === viewer)) list.push(this.requestOf(s));
+    return list;
+  }
+
+  sendJoined(s: Session): void {
+    s.notify('call.joined', {
+      call_id: this.id,
+      room: this.roomState(),
+      self: s.member,
+      members: this.visibleMembers(s),
+      capabilities: s.flags,
+      waiting: s.caps.admit ? this.waitingList() : [],
+      requests: this.requestsFor(s),
+      access: { level: 'full', awaiting: null },
+    });
+  }
+
+  /** Tells the hosts (and the requester) where a member's request stands; no kinds = cleared. */
+  notifyRequest(s: Session, request: PermissionRequest): void {
+    this.broadcast('permission.requested', request, (o) => o === s || can(o.caps, 'member.permissions.set'));
+  }
+
+  toAdmitters(method: string, participant: WaitingParticipant): void {
+    this.broadcast(method, { participant }, (o) => o.caps.admit);
+  }
+
+  // ── Capabilities ───────────────────────────────────────────────────────────
+
+  /**
+   * Recomputes a member's flags after its record (`before` → `s.member`) or
+   * the call changed; mutes what it may no longer send; sends `call.joined`
+   * when its flags changed, `member.updated` otherwise; tells the others;
+   * trims its pending request to what it still lacks.
+   */
+  refresh(s: Session, before: Member): void {
+    const flags = deriveFlags(this.context(s.identity!, s.member.permissions));
+    const caps = parseCapabilities(flags);
+    const m = s.member;
+    const revoked = {
+      audio_muted: m.audio_muted || !can(caps, 'self.mute.audio.off'),
+      video_muted: m.video_muted || !can(caps, 'self.mute.video.off'),
+      screenshare: m.screenshare && can(caps, 'screenshare'),
+    };
+    if (revoked.audio_muted !== m.audio_muted || revoked.video_muted !== m.video_muted || revoked.screenshare !== m.screenshare) {
+      s.member = { ...m, ...revoked };
+    }
+    const key = flags.join(' ');
+    const changed = s.member !== before;
+    s.caps = caps;
+    s.flags = flags;
+    if (key !== s.flagsKey) {
+      s.flagsKey = key;
+      this.sendJoined(s);
+    } else if (changed) {
+      s.notify('member.updated', { member: s.member });
+    }
+    if (changed) this.announce(s, before);
+    this.trimRequest(s);
+  }
+
+  refreshAll(): void {
+    for (const s of this.members.values()) this.refresh(s, s.member);
+  }
+
+  /** Changes a member's record and recomputes. */
+  update(s: Session, patch: Partial<Member>): void {
+    const before = s.member;
+    s.member = { ...before, ...patch };
+    this.refresh(s, before);
+  }
+
+  /** Drops requested kinds the member now holds or may no longer ask for. */
+  trimRequest(s: Session): void {
+    if (!s.request) return;
+    const kinds = s.request.kinds.filter((kind) => can(s.caps, `request.${kind}`));
+    if (kinds.length === s.request.kinds.length) return;
+    const request = { ...this.requestOf(s), permissions: kinds };
+    s.request = kinds.length ? { kinds, at: s.request.at } : null;
+    this.notifyRequest(s, request);
+  }
+
+  /** Every member's flags again (after a lock, a call type edit…), and the room to all. */
+  roomChanged(recompute: boolean): void {
+    this.broadcast('call.updated', { room: this.roomState() });
+    if (recompute) this.refreshAll();
+  }
+
+  // ── Joining, knocking, leaving ───────────────────────────────────────────────
+
+  /** Puts a session in the call with full access and sends it `call.joined`. */
+  admit(s: Session, name: string): void {
+    const identity = s.identity!;
+    s.state = 'joined';
+    s.call = this;
+    s.member = {
+      id: s.id,
+      user_id: identity.userId,
+      name,
+      owner: identity.owner,
+      role: identity.role,
+      permissions: initialPermissions(identity.owner, identity.role, this.callType.settings, this.room.properties.permissions, identity.permissions),
+      audio_muted: true,
+      video_muted: true,
+      deaf: false,
+      handraised: false,
+      screenshare: false,
+      joined_at: Date.now(),
+    };
+    this.members.set(s.id, s);
+    s.flags = deriveFlags(this.context(identity, s.member.permissions));
+    s.flagsKey = s.flags.join(' ');
+    s.caps = parseCapabilities(s.flags);
+    this.sendJoined(s);
+    this.announce(s, null);
+    this.armEject(s);
+  }
+
+  enterLobby(s: Session): void {
+    s.state = 'lobby';
+    s.call = this;
+    this.lobby.set(s.id, s);
+    s.notify('access.updated', { level: 'lobby', awaiting: null });
+    this.armEject(s);
+  }
+
+  /** A knock, or a knocker's new name. */
+  knock(s: Session, name: string): void {
+    const added = !s.knock;
+    if (added && this.waitingList().length >= this.hub.maxKnocks) {
+      throw new RpcError(CODES.tooMany, `too many people are already knocking at "${this.room.name}"; try again later`);
+    }
+    s.knock = { name, at: s.knock?.at ?? Date.now() };
+    s.notify('access.updated', { level: 'lobby', awaiting: 'full' });
+    this.toAdmitters(added ? 'waiting.added' : 'waiting.updated', waitingOf(s));
+  }
+
+  /** Takes a session out of the lobby; `reason` tells it why (`null`: it is being admitted). */
+  leaveLobby(s: Session, reason: LeftReason | null, tell = true): void {
+    this.lobby.delete(s.id);
+    if (s.knock) this.toAdmitters('waiting.removed', waitingOf(s));
+    if (reason === null) {
+      s.knock = null;
+      return;
+    }
+    if (tell) s.notify('call.left', { reason });
+    s.reset('left');
+    this.disposeIfEmpty();
+  }
+
+  /** Takes a member out of the call; the others who could see it are told. */
+  remove(s: Session, reason: LeftReason, tell = true): void {
+    this.members.delete(s.id);
+    if (s.request) this.notifyRequest(s, { ...this.requestOf(s), permissions: [] });
+    if (s.member.permissions.hasPresence) this.broadcast('member.left', { member: s.member, reason });
+    if (tell) s.notify('call.left', { reason });
+    s.reset('left');
+    this.disposeIfEmpty();
+  }
+
+  /** Ends the call: everyone in it or knocking is told, and only an owner starts the next. */
+  end(): void {
+    this.ended = true;
+    const text = JSON.stringify({ jsonrpc: '2.0', method: 'call.left', params: { reason: 'ended' } });
+    for (const s of [...this.members.values(), ...this.lobby.values()]) {
+      s.send(text);
+      s.reset('left');
+    }
+    this.members.clear();
+    this.lobby.clear();
+  }
+
+  /** A dropped connection: gone without a word to itself. */
+  drop(s: Session): void {
+    if (s.state === 'joined') this.remove(s, 'left', false);
+    else if (s.state === 'lobby') this.leaveLobby(s, 'left', false);
+  }
+
+  disposeIfEmpty(): void {
+    if (this.members.size === 0 && this.lobby.size === 0 && !this.ended) this.hub.disposed(this);
+  }
+
+  /** Ejects at the token's `exp` when it asks for it (`eject_at_token_exp`). */
+  armEject(s: Session): void {
+    const at = s.identity?.ejectAt;
+    if (at === undefined) return;
+    const fire = () => {
+      const left = at * 1000 - Date.now();
+      if (left > 0) {
+        s.ejectTimer = setTimeout(fire, Math.min(left, MAX_TIMEOUT));
+        return;
+      }
+      if (s.state === 'joined') this.remove(s, 'expired');
+      else if (s.state === 'lobby') this.leaveLobby(s, 'expired');
+    };
+    fire();
+  }
+}
+
+export function waitingOf(s: Session): WaitingParticipant {
+  return { id: s.id, name: s.knock?.name ?? '', awaiting: 'full', requested_at: s.knock?.at ?? 0 };
+}

@@ -1,0 +1,187 @@
+/**
+ * The REST API under `/v1`: rooms, meeting tokens, call types, permissions and
+ * (extension) the audit log. JSON in and out; errors are
+ * `{ "error": code, "info": message }` with a 4xx status.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hasApiKey, signMeetingToken } from './auth.js';
+import { defaultSettings, PERMISSIONS, type CallType } from './call-types.js';
+import { randomId } from './live.js';
+import type { Room, Store } from './store.js';
+import {
+  grants as checkGrants, Invalid, mergeSettings, NAME, object, onlyKeys, privacy as checkPrivacy, roomProperties,
+  settingsUpdate, string, tokenProperties, type Json, type RoomProperties,
+} from './validate.js';
+
+/** What the REST layer needs from the server. */
+export interface RestHost {
+  readonly apiKey: string;
+  readonly store: Store;
+  roomChanged(room: Room): void;
+  roomDeleted(name: string): void;
+  callTypeChanged(type: CallType): void;
+}
+
+class HttpError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+const MAX_BODY = 64 * 1024;
+
+function readBody(req: IncomingMessage): Promise<Json> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY) chunks.push(chunk);
+    });
+    req.on('error', reject);
+    req.on('end', () => {
+      if (size > MAX_BODY) return reject(new HttpError(413, 'payload-too-large', `the body is over ${MAX_BODY} bytes`));
+      const text = Buffer.concat(chunks).toString('utf8').trim();
+      if (!text) return resolve({});
+      try {
+        resolve(object(JSON.parse(text), 'the body'));
+      } catch (error) {
+        reject(error instanceof Invalid ? error : new HttpError(400, 'invalid-request-error', 'the body is not valid JSON'));
+      }
+    });
+  });
+}
+
+const roomJson = (room: Room) => ({
+  id: room.id,
+  name: room.name,
+  privacy: room.privacy,
+  created_at: new Date(room.created_at).toISOString(),
+  properties: room.properties,
+});
+
+const notFound = (what: string): never => {
+  throw new HttpError(404, 'not-found', `${what} not found`);
+};
+
+function checkCallType(host: RestHost, properties: RoomProperties): void {
+  if (properties.call_type !== undefined && !host.store.callType(properties.call_type)) {
+    throw new Invalid(`properties.call_type "${properties.call_type}" is not a call type (see GET /v1/call-types)`);
+  }
+}
+
+type Route = (host: RestHost, body: Json, params: string[], query: URLSearchParams) => unknown;
+
+/** Method and path pattern → handler. `:x` segments are passed in order. */
+const ROUTES: [string, RegExp, Route][] = [
+  ['GET', /^\/v1\/rooms$/, (host) => {
+    const data = host.store.rooms().map(roomJson);
+    return { total_count: data.length, data };
+  }],
+  ['POST', /^\/v1\/rooms$/, (host, body) => {
+    onlyKeys(body, ['name', 'privacy', 'properties'], 'body');
+    const name = body.name === undefined ? randomId(8).replace(/[^A-Za-z0-9]/g, 'x') : string(body.name, 'name', { max: 64, pattern: NAME });
+    const privacy = body.privacy === undefined ? 'public' : checkPrivacy(body.privacy);
+    const properties = (body.properties === undefined ? {} : roomProperties(body.properties)) as RoomProperties;
+    checkCallType(host, properties);
+    if (host.store.room(name)) throw new HttpError(409, 'already-exists', `a room named "${name}" already exists`);
+    const room: Room = { id: crypto.randomUUID(), name, privacy, properties, created_at: Date.now() };
+    host.store.putRoom(room);
+    return roomJson(room);
+  }],
+  ['GET', /^\/v1\/rooms\/([^/]+)$/, (host, _body, [name]) => roomJson(host.store.room(name) ?? notFound(`room "${name}"`))],
+  ['POST', /^\/v1\/rooms\/([^/]+)$/, (host, body, [name]) => {
+    const room = host.store.room(name) ?? notFound(`room "${name}"`);
+    onlyKeys(body, ['privacy', 'properties'], 'body');
+    const privacy = body.privacy === undefined ? room.privacy : checkPrivacy(body.privacy);
+    const changes = body.properties === undefined ? {} : roomProperties(body.properties, true);
+    const properties: Json = { ...room.properties };
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null) delete properties[key];
+      else properties[key] = value;
+    }
+    checkCallType(host, properties as RoomProperties);
+    const updated: Room = { ...room, privacy, properties: properties as RoomProperties };
+    host.store.putRoom(updated);
+    host.roomChanged(updated);
+    return roomJson(updated);
+  }],
+  ['DELETE', /^\/v1\/rooms\/([^/]+)$/, (host, _body, [name]) => {
+    if (!host.store.deleteRoom(name)) notFound(`room "${name}"`);
+    host.roomDeleted(name);
+    return { deleted: true, name };
+  }],
+  ['POST', /^\/v1\/meeting-tokens$/, async (host, body) => {
+    onlyKeys(body, ['properties'], 'body');
+    const properties = tokenProperties(body.properties ?? {});
+    return { token: await signMeetingToken(properties, host.apiKey) };
+  }],
+  ['GET', /^\/v1\/call-types$/, (host) => {
+    const data = host.store.callTypes();
+    return { total_count: data.length, data };
+  }],
+  ['POST', /^\/v1\/call-types$/, (host, body) => {
+    onlyKeys(body, ['name', 'grants', 'settings'], 'body');
+    const name = string(body.name, 'name', { max: 64, pattern: NAME });
+    const type: CallType = {
+      name,
+      grants: body.grants === undefined ? {} : checkGrants(body.grants),
+      settings: mergeSettings(defaultSettings(), body.settings === undefined ? {} : settingsUpdate(body.settings)),
+    };
+    if (!host.store.createCallType(type)) throw new HttpError(409, 'already-exists', `a call type named "${name}" already exists`);
+    return type;
+  }],
+  ['GET', /^\/v1\/call-types\/([^/]+)$/, (host, _body, [name]) => host.store.callType(name) ?? notFound(`call type "${name}"`)],
+  ['PUT', /^\/v1\/call-types\/([^/]+)$/, (host, body, [name]) => {
+    const current = host.store.callType(name) ?? notFound(`call type "${name}"`);
+    onlyKeys(body, ['grants', 'settings'], 'body');
+    const type: CallType = {
+      name,
+      // Each role given replaces that role's grants; the other roles stay.
+      grants: body.grants === undefined ? current.grants : { ...current.grants, ...checkGrants(body.grants) },
+      settings: body.settings === undefined ? current.settings : mergeSettings(current.settings, settingsUpdate(body.settings)),
+    };
+    host.store.updateCallType(type);
+    host.callTypeChanged(type);
+    return type;
+  }],
+  ['GET', /^\/v1\/permissions$/, () => ({
+    permissions: Object.entries(PERMISSIONS).map(([id, description]) => ({ id, description })),
+  })],
+  ['GET', /^\/v1\/audit-log$/, (host, _body, _params, query) => {
+    const room = query.get('room') ?? undefined;
+    const limit = Number(query.get('limit') ?? 100);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Invalid('limit must be an integer from 1 to 1000');
+    return { data: host.store.auditLog(room, limit) };
+  }],
+];
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+/** Answers a request under `/v1`. */
+export async function handleRest(req: IncomingMessage, res: ServerResponse, url: URL, host: RestHost): Promise<void> {
+  try {
+    if (!hasApiKey(req.headers.authorization, host.apiKey)) {
+      throw new HttpError(401, 'authentication-error', 'missing or wrong API key: send "Authorization: Bearer $CALLCAPS_API_KEY"');
+    }
+    const matches = ROUTES.filter(([, pattern]) => pattern.test(url.pathname));
+    if (matches.length === 0) notFound(`${url.pathname}`);
+    const route = matches.find(([method]) => method === req.method);
+    if (!route) throw new HttpError(405, 'method-not-allowed', `${req.method} is not allowed on ${url.pathname} (allowed: ${matches.map(([m]) => m).join(', ')})`);
+    const params = route[1].exec(url.pathname)!.slice(1).map(decodeURIComponent);
+    const body = req.method === 'POST' || req.method === 'PUT' ? await readBody(req) : {};
+    send(res, 200, await route[2](host, body, params, url.searchParams));
+  } catch (error) {
+    if (error instanceof HttpError) send(res, error.status, { error: error.code, info: error.message });
+    else if (error instanceof Invalid) send(res, 400, { error: 'invalid-request-error', info: error.message });
+    else if (error instanceof URIError) send(res, 400, { error: 'invalid-request-error', info: 'malformed path' });
+    else {
+      send(res, 500, { error: 'server-error', info: 'internal error' });
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,457 @@
+/**
+ * The WebSocket endpoint: JSON-RPC 2.0 framing, hardening (frame size, rate
+ * limit), parameter validation, and one handler per request. Every request is
+ * checked against the sender's current capabilities before anything changes;
+ * a refusal changes nothing and is logged once with its code.
+ */
+import type { WebSocket } from 'ws';
+import { can } from '../core/capabilities.js';
+import { mayActOn, type MemberAction, type RequestKind } from '../core/call.js';
+import { TokenError, verifyMeetingToken } from './auth.js';
+import { CODES, LiveCall, randomId, RpcError, Session, type Identity } from './live.js';
+import { administers, applies, JOIN_RULE, mergePermissions } from './policy.js';
+import type { Room } from './store.js';
+import {
+  ADMIN_KINDS, boolean, Invalid, isObject, NAME, onlyKeys, permissionsUpdate, REQUEST_KINDS, string, type Json,
+} from './validate.js';
+import type { CallType } from './call-types.js';
+import type { Logger } from './log.js';
+
+/** What the RPC layer needs from the server. */
+export interface RpcHost {
+  readonly apiKey: string;
+  readonly log: Logger;
+  readonly maxKnocks: number;
+  readonly rateLimit: { burst: number; perSecond: number };
+  room(name: string): Room | undefined;
+  callType(name: string): CallType | undefined;
+  /** The live call of a room, created when there is none. */
+  liveCall(room: Room, callType: CallType): LiveCall;
+  audit(call: LiveCall, actor: Session, target: Session | null, action: string, detail?: unknown): void;
+}
+
+/** Frames larger than this are refused and the socket closed with 4413. */
+export const MAX_FRAME = 64 * 1024;
+
+type Handler = (s: Session, params: Json, host: RpcHost) => unknown;
+
+const fail = (code: number, message: string): never => {
+  throw new RpcError(code, message);
+};
+
+/** The call the sender is in with full access, or 4403. */
+function inCall(s: Session): LiveCall {
+  if (s.state !== 'joined' || !s.call) fail(CODES.forbidden, 'not in a call: join first');
+  return s.call!;
+}
+
+function need(s: Session, flag: string): void {
+  if (!can(s.caps, flag)) fail(CODES.forbidden, `forbidden: the capability "${flag}" is not granted`);
+}
+
+/** The member a request targets: the sender when `member_id` is absent or its own. */
+function target(call: LiveCall, s: Session, memberId: unknown, actions: MemberAction[]): Session {
+  const id = memberId === undefined ? s.id : string(memberId, 'member_id', { max: 64 });
+  const self = id === s.id;
+  // The capability first, so that probing ids without it learns nothing.
+  for (const action of actions) if (!self) need(s, `member.${ACTION_FLAGS[action]}`);
+  const t = self ? s : call.members.get(id) ?? fail(CODES.notFound, `no member "${id}" in this call`);
+  for (const action of actions) {
+    if (!mayActOn(s.caps, s.member, t.member, action)) {
+      fail(CODES.forbidden, self
+        ? `forbidden: the capability "self.${ACTION_FLAGS[action]}" is not granted`
+        : t.member.owner && !s.member.owner
+          ? 'forbidden: only an owner may act on an owner'
+          : `forbidden: the capability "member.${ACTION_FLAGS[action]}" is not granted`);
+    }
+  }
+  return t;
+}
+
+const ACTION_FLAGS: Record<MemberAction, string> = {
+  'mute-audio': 'mute.audio.on', 'unmute-audio': 'mute.audio.off', 'mute-video': 'mute.video.on', 'unmute-video': 'mute.video.off',
+  deaf: 'deaf.on', undeaf: 'deaf.off', raisehand: 'raisehand.on', lowerhand: 'raisehand.off',
+  remove: 'remove', permissions: 'permissions.set', role: 'role.set',
+};
+
+function keys(params: Json, allowed: string[]): Json {
+  onlyKeys(params, allowed, 'params');
+  return params;
+}
+
+function channels(value: unknown): ('audio' | 'video')[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > 2 || !value.every((c) => c === 'audio' || c === 'video')) {
+    throw new Invalid('channels must be a non-empty array of "audio" and "video"');
+  }
+  return [...new Set(value as ('audio' | 'video')[])];
+}
+
+/** A toggle on a member (self by default): `call.deaf`, `call.raisehand`… */
+const memberToggle = (action: MemberAction, field: 'deaf' | 'handraised', value: boolean, audit: string): Handler => (s, params, host) => {
+  keys(params, ['member_id']);
+  const call = inCall(s);
+  const t = target(call, s, params.member_id, [action]);
+  if (t.member[field] !== value) call.update(t, { [field]: value });
+  if (t !== s) host.audit(call, s, t, audit);
+  return {};
+};
+
+/** A call-level switch: lock, recording, streaming, transcription. */
+const roomToggle = (flag: string, field: 'locked' | 'recording' | 'streaming' | 'transcribing', value: boolean, audit: string): Handler => (s, params, host) => {
+  keys(params, []);
+  const call = inCall(s);
+  need(s, flag);
+  if (call[field] !== value) {
+    call[field] = value;
+    host.audit(call, s, null, audit);
+    // Locking changes who may admit knockers, so everyone's flags are recomputed.
+    call.roomChanged(field === 'locked');
+  }
+  return {};
+};
+
+const mute = (muted: boolean): Handler => (s, params, host) => {
+  keys(params, ['member_id', 'channels']);
+  const list = channels(params.channels);
+  const call = inCall(s);
+  const actions = list.map((c) => `${muted ? '' : 'un'}mute-${c}` as MemberAction);
+  const t = target(call, s, params.member_id, actions);
+  if (!muted && t !== s) {
+    // Unmuting someone else: they must be allowed to send it.
+    for (const c of list) if (!can(t.caps, `self.mute.${c}.off`)) fail(CODES.forbidden, `forbidden: that member may not send ${c}`);
+  }
+  const patch = Object.fromEntries(list.map((c) => [`${c}_muted`, muted]));
+  call.update(t, patch);
+  if (t !== s) host.audit(call, s, t, muted ? 'member.mute' : 'member.unmute', { channels: list });
+  return {};
+};
+
+async function join(s: Session, params: Json, host: RpcHost): Promise<unknown> {
+  keys(params, ['room', 'token', 'user_name']);
+  const roomName = string(params.room, 'room', { max: 64, pattern: NAME });
+  const token = params.token === undefined ? undefined : string(params.token, 'token', { max: 8192 });
+  const userName = params.user_name === undefined ? undefined
+    : string(typeof params.user_name === 'string' ? params.user_name.trim() : params.user_name, 'user_name', { max: 100 });
+  if (s.state === 'joined' || s.state === 'lobby' || s.state === 'joining') fail(CODES.conflict, 'already in a call on this connection');
+  if (!host.room(roomName)) fail(CODES.notFound, `no room "${roomName}"`);
+  s.state = 'joining';
+  let claims;
+  try {
+    claims = token === undefined ? undefined : await verifyMeetingToken(token, host.apiKey, roomName);
+  } catch (error) {
+    s.state = 'idle';
+    if (error instanceof TokenError) fail(CODES.unauthenticated, error.message);
+    throw error;
+  }
+  s.state = 'idle';
+  if (s.closed) return {};
+  // Read again: the room may have changed while the token was checked.
+  const room = host.room(roomName) ?? fail(CODES.notFound, `no room "${roomName}"`);
+  if (room.properties.exp !== undefined && room.properties.exp * 1000 <= Date.now()) fail(CODES.notFound, `the room "${roomName}" has expired`);
+  if (claims && claims.room_name === undefined) host.log.warn(`a token without room_name (valid for every room) was used to join "${roomName}"`);
+  const callType = host.callType(room.properties.call_type ?? 'default') ?? fail(CODES.notFound, `the room's call type "${room.properties.call_type}" does not exist`);
+  const identity: Identity = {
+    owner: claims?.is_owner === true,
+    userId: claims?.user_id ?? `guest-${randomId(6)}`,
+    name: claims?.user_name ?? userName ?? 'Guest',
+    role: claims?.role ?? (claims?.is_owner ? 'host' : 'user'),
+    appRole: claims?.app_role ?? 'user',
+    permissions: claims?.permissions,
+    hasToken: claims !== undefined,
+    ejectAt: claims?.eject_at_token_exp && claims.exp !== undefined ? claims.exp : undefined,
+  };
+  const call = host.liveCall(room, callType);
+  if (call.ended) {
+    if (!identity.owner) fail(CODES.conflict, 'the call has ended');
+    call.restart();
+  }
+  if (!applies(JOIN_RULE, call.context(identity, { hasPresence: true, canSend: false, canReceive: { base: true }, canAdmin: false }))) {
+    fail(CODES.forbidden, `forbidden: the role "${identity.role}" may not join calls of type "${callType.name}"`);
+  }
+  const knocking = room.properties.enable_knocking === true;
+  let lobby = false;
+  if (!identity.owner && room.privacy === 'private' && !identity.hasToken) {
+    if (!knocking) fail(CODES.unauthenticated, `the room "${roomName}" is private: a meeting token is needed`);
+    lobby = true;
+  }
+  if (!identity.owner && call.locked) {
+    if (!knocking) fail(CODES.conflict, `the room "${roomName}" is locked`);
+    lobby = true;
+  }
+  if (!lobby && call.full) fail(CODES.conflict, `the room "${roomName}" is full`);
+  s.id = randomId();
+  s.identity = identity;
+  if (lobby) call.enterLobby(s);
+  else call.admit(s, identity.name);
+  return { member_id: s.id, access: { level: lobby ? 'lobby' : 'full', awaiting: null } };
+}
+
+/** Every request of the protocol. */
+export const METHODS: Readonly<Record<string, Handler>> = Object.freeze({
+  'call.join': join,
+
+  'call.leave': (s, params) => {
+    keys(params, []);
+    if (s.state === 'joined') s.call!.remove(s, 'left');
+    else if (s.state === 'lobby') s.call!.leaveLobby(s, 'left');
+    return {};
+  },
+
+  'call.request_access': (s, params) => {
+    keys(params, ['name']);
+    const name = string(typeof params.name === 'string' ? params.name.trim() : params.name, 'name', { max: 100 });
+    if (s.state === 'joined') fail(CODES.conflict, 'already in the call');
+    if (s.state !== 'lobby') fail(CODES.forbidden, 'not in a lobby: join first');
+    s.call!.knock(s, name);
+    return { access: { level: 'lobby', awaiting: 'full' } };
+  },
+
+  'call.mute': mute(true),
+  'call.unmute': mute(false),
+  'call.deaf': memberToggle('deaf', 'deaf', true, 'member.deaf'),
+  'call.undeaf': memberToggle('undeaf', 'deaf', false, 'member.undeaf'),
+  'call.raisehand': memberToggle('raisehand', 'handraised', true, 'member.raisehand'),
+  'call.lowerhand': memberToggle('lowerhand', 'handraised', false, 'member.lowerhand'),
+
+  'call.screenshare.start': (s, params) => {
+    keys(params, []);
+    const call = inCall(s);
+    need(s, 'screenshare');
+    if (!s.member.screenshare) call.update(s, { screenshare: true });
+    return {};
+  },
+  'call.screenshare.stop': (s, params) => {
+    keys(params, []);
+    const call = inCall(s);
+    if (s.member.screenshare) call.update(s, { screenshare: false });
+    return {};
+  },
+
+  'call.lock': roomToggle('lock.on', 'locked', true, 'call.lock'),
+  'call.unlock': roomToggle('lock.off', 'locked', false, 'call.unlock'),
+  'call.record.start': roomToggle('record.on', 'recording', true, 'call.record.start'),
+  'call.record.stop': roomToggle('record.off', 'recording', false, 'call.record.stop'),
+  'call.stream.start': roomToggle('stream.on', 'streaming', true, 'call.stream.start'),
+  'call.stream.stop': roomToggle('stream.off', 'streaming', false, 'call.stream.stop'),
+  'call.transcribe.start': roomToggle('transcribe.on', 'transcribing', true, 'call.transcribe.start'),
+  'call.transcribe.stop': roomToggle('transcribe.off', 'transcribing', false, 'call.transcribe.stop'),
+
+  'call.end': (s, params, host) => {
+    keys(params, []);
+    const call = inCall(s);
+    need(s, 'end');
+    host.audit(call, s, null, 'call.end', { members: call.members.size });
+    call.end();
+    return {};
+  },
+
+  'call.layout.set': (s, params) => {
+    keys(params, ['layout']);
+    const layout = string(params.layout, 'layout', { max: 32 });
+    const call = inCall(s);
+    need(s, 'layout.set');
+    if (!call.callType.settings.layout.options.includes(layout)) {
+      throw new Invalid(`layout must be one of: ${call.callType.settings.layout.options.join(', ')}`);
+    }
+    if (call.layout !== layout) {
+      call.layout = layout;
+      call.roomChanged(false);
+    }
+    return {};
+  },
+
+  'call.digit.send': (s, params) => {
+    keys(params, ['digits']);
+    string(params.digits, 'digits', { max: 64, pattern: /^[0-9*#A-Dw]+$/ });
+    inCall(s);
+    need(s, 'digit.send');
+    return {};
+  },
+
+  'call.member.remove': (s, params, host) => {
+    keys(params, ['member_id']);
+    string(params.member_id, 'member_id', { max: 64 });
+    const call = inCall(s);
+    const t = target(call, s, params.member_id, ['remove']);
+    host.audit(call, s, t, 'member.remove');
+    call.remove(t, t === s ? 'left' : 'removed');
+    return {};
+  },
+
+  'call.member.update': (s, params, host) => {
+    keys(params, ['member_id', 'permissions', 'role']);
+    const memberId = string(params.member_id, 'member_id', { max: 64 });
+    if (params.permissions === undefined && params.role === undefined) throw new Invalid('params need permissions, role or both');
+    const update = params.permissions === undefined ? undefined : permissionsUpdate(params.permissions);
+    const role = params.role === undefined ? undefined : string(params.role, 'role', { max: 32 });
+    const call = inCall(s);
+    if (role !== undefined && !Object.hasOwn(call.callType.grants, role)) {
+      throw new Invalid(`role must be one of: ${Object.keys(call.callType.grants).join(', ')}`);
+    }
+    const actions: MemberAction[] = [...(update ? ['permissions' as const] : []), ...(role !== undefined ? ['role' as const] : [])];
+    let targets: Session[];
+    if (memberId === '*') {
+      for (const action of actions) need(s, `member.${ACTION_FLAGS[action]}`);
+      targets = [...call.members.values()].filter((t) => t !== s && actions.every((a) => mayActOn(s.caps, s.member, t.member, a)));
+    } else {
+      targets = [target(call, s, memberId, actions)];
+    }
+    if (update?.canAdmin !== undefined && !s.member.owner) {
+      // Nobody hands out administration rights it does not hold itself.
+      const granted = update.canAdmin === true ? ADMIN_KINDS : update.canAdmin === false ? [] : update.canAdmin;
+      const missing = granted.find((kind) => !administers(s.member.permissions, kind));
+      if (missing) fail(CODES.forbidden, `forbidden: cannot grant canAdmin "${missing}" without holding it`);
+    }
+    for (const t of targets) {
+      const before = t.member;
+      const patch: { permissions?: typeof before.permissions; role?: string } = {};
+      if (update) patch.permissions = mergePermissions(before.permissions, update);
+      if (role !== undefined) {
+        patch.role = role;
+        t.identity = { ...t.identity!, role };
+      }
+      call.update(t, patch);
+      host.audit(call, s, t, 'member.update', { permissions: update, role, before: { permissions: before.permissions, role: before.role } });
+    }
+    return { updated: targets.length };
+  },
+
+  'call.waiting.update': (s, params, host) => {
+    keys(params, ['member_id', 'grant']);
+    const memberId = string(params.member_id, 'member_id', { max: 64 });
+    const grant = boolean(params.grant, 'grant');
+    const call = inCall(s);
+    need(s, 'waiting.admit');
+    const knockers = memberId === '*'
+      ? [...call.lobby.values()].filter((k) => k.knock)
+      : [call.lobby.get(memberId)?.knock ? call.lobby.get(memberId)! : fail(CODES.notFound, `nobody "${memberId}" is knocking`)];
+    const max = call.room.properties.max_participants;
+    if (grant && max !== undefined && call.members.size + knockers.length > max) fail(CODES.conflict, 'the room is full');
+    for (const k of knockers) {
+      const name = k.knock!.name;
+      host.audit(call, s, k, grant ? 'waiting.admit' : 'waiting.deny', { name });
+      if (grant) {
+        call.leaveLobby(k, null);
+        call.admit(k, name);
+      } else {
+        call.leaveLobby(k, 'denied');
+      }
+    }
+    return { updated: knockers.length };
+  },
+
+  'call.permission.request': (s, params) => {
+    keys(params, ['permissions']);
+    const kinds = params.permissions;
+    if (!Array.isArray(kinds) || kinds.length === 0 || !kinds.every((k) => REQUEST_KINDS.includes(k as RequestKind))) {
+      throw new Invalid(`permissions must be a non-empty array of: ${REQUEST_KINDS.join(', ')}`);
+    }
+    const call = inCall(s);
+    for (const kind of kinds) need(s, `request.${kind}`);
+    const all = [...new Set([...(s.request?.kinds ?? []), ...(kinds as RequestKind[])])];
+    if (all.length !== s.request?.kinds.length) {
+      s.request = { kinds: all, at: s.request?.at ?? Date.now() };
+      call.notifyRequest(s, call.requestOf(s));
+    }
+    return {};
+  },
+
+  'call.permission.deny': (s, params, host) => {
+    keys(params, ['member_id']);
+    string(params.member_id, 'member_id', { max: 64 });
+    const call = inCall(s);
+    const t = target(call, s, params.member_id, ['permissions']);
+    if (!t.request) fail(CODES.notFound, 'that member has no pending request');
+    const request = call.requestOf(t);
+    t.request = null;
+    host.audit(call, s, t, 'request.deny', { permissions: request.permissions });
+    call.notifyRequest(t, { ...request, permissions: [] });
+    return {};
+  },
+
+  'call.message.send': (s, params) => {
+    keys(params, ['data', 'to']);
+    if (!('data' in params)) throw new Invalid('data is required');
+    const to = params.to === undefined ? '*' : string(params.to, 'to', { max: 64 });
+    const call = inCall(s);
+    if (!s.member.permissions.hasPresence) fail(CODES.forbidden, 'forbidden: a member without presence cannot send');
+    const message = { from: s.id, data: params.data };
+    if (to === '*') call.broadcast('call.message', message, (o) => o !== s);
+    else (call.members.get(to) ?? fail(CODES.notFound, `no member "${to}" in this call`)).notify('call.message', message);
+    return {};
+  },
+});
+
+type Id = string | number | null;
+
+/** Serves one WebSocket: frames in, replies and notifications out. */
+export function serve(socket: WebSocket, host: RpcHost): Session {
+  const s = new Session(socket);
+  const { burst, perSecond } = host.rateLimit;
+  let tokens = burst;
+  let last = Date.now();
+  let strikes = 0;
+  let queue: Promise<void> = Promise.resolve();
+
+  const reply = (id: Id, body: { result: unknown } | { error: { code: number; message: string } }) =>
+    s.send(JSON.stringify({ jsonrpc: '2.0', id, ...body }));
+
+  const refuse = (id: Id, method: string | undefined, code: number, message: string) => {
+    host.log.info(`refused ${method ?? '(no method)'} code=${code} ${message}${s.id ? ` member=${s.id}` : ''}`);
+    reply(id, { error: { code, message } });
+  };
+
+  const close = (code: number, reason: string) => {
+    host.log.info(`refused frame code=${code} ${reason}${s.id ? ` member=${s.id}` : ''}; closing`);
+    socket.close(code, reason);
+  };
+
+  async function handle(id: Id, method: string, params: Json): Promise<void> {
+    const handler = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
+    if (!handler) return refuse(id, method, CODES.unknownMethod, `unknown method "${method}"`);
+    try {
+      const result = await handler(s, params, host);
+      if (!s.closed) reply(id, { result });
+    } catch (error) {
+      if (error instanceof RpcError) refuse(id, method, error.code, error.message);
+      else if (error instanceof Invalid) refuse(id, method, CODES.badParams, `invalid params: ${error.message}`);
+      else {
+        host.log.error(`internal error in ${method}: ${(error as Error)?.stack ?? error}`);
+        refuse(id, method, CODES.internal, 'internal error');
+      }
+    }
+  }
+
+  socket.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+    if (s.closed) return;
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    if (bytes.length > MAX_FRAME) return close(CODES.tooLarge, `frame of ${bytes.length} bytes is over ${MAX_FRAME}`);
+    if (isBinary) return refuse(null, undefined, CODES.invalid, 'invalid request: binary frames are not accepted');
+    let message: unknown;
+    try {
+      message = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      return refuse(null, undefined, CODES.parse, 'parse error: the frame is not JSON');
+    }
+    if (!isObject(message)) return refuse(null, undefined, CODES.invalid, `invalid request: expected an object${Array.isArray(message) ? ' (batches are not supported)' : ''}`);
+    const { id, method, params } = message;
+    const validId = (typeof id === 'string' && id.length <= 128) || (typeof id === 'number' && Number.isFinite(id));
+    if (!validId) return refuse(null, typeof method === 'string' ? method : undefined, CODES.invalid, 'invalid request: id must be a string or a number (every request is answered)');
+    const rid = id as string | number;
+    if (message.jsonrpc !== '2.0') return refuse(rid, undefined, CODES.invalid, 'invalid request: jsonrpc must be "2.0"');
+    if (typeof method !== 'string') return refuse(rid, undefined, CODES.invalid, 'invalid request: method must be a string');
+    if (params !== undefined && !isObject(params)) return refuse(rid, method, CODES.badParams, 'invalid params: params must be an object');
+    const now = Date.now();
+    tokens = Math.min(burst, tokens + ((now - last) / 1000) * perSecond);
+    last = now;
+    if (tokens < 1) {
+      if (++strikes > burst) return close(CODES.tooMany, 'too many requests');
+      return refuse(rid, method, CODES.tooMany, 'too many requests: slow down');
+    }
+    tokens -= 1;
+    strikes = 0;
+    queue = queue.then(() => handle(rid, method, (params as Json | undefined) ?? {}));
+  });
+
+  return s;
+}
