@@ -6,3 +6,4 @@ export * from './core/capabilities.js';
 export * from './core/self-capabilities.js';
 export * from './core/call.js';
 export { ObservableController } from './controllers/observable-controller.js';
+export { connect, CallClient, type ConnectOptions, type WebSocketLike } from './client/connect.js';
