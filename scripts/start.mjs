@@ -1,0 +1,62 @@
+// `npm start`: builds when the sources are newer than dist/, starts the reference
+// server with the demo at http://localhost:8787 (PORT to change), creates the
+// demo rooms (or reuses them) and prints an owner and a participant link for each.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const newest = (dir) =>
+  readdirSync(dir, { recursive: true }).reduce((max, file) => Math.max(max, statSync(join(dir, file)).mtimeMs), 0);
+
+const outputs = ['dist/server/index.js', 'dist/callcaps.iife.js'];
+const built = outputs.every(existsSync) && Math.min(...outputs.map((file) => statSync(file).mtimeMs)) >= newest('src');
+if (!built) {
+  console.log('Building (the sources are newer than dist/)…');
+  if (spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' }).status !== 0) process.exit(1);
+}
+
+const { createServer } = await import('../dist/server/index.js');
+const { DEMO_ROOMS } = await import('./demo-rooms.mjs');
+
+const server = await createServer({
+  port: process.env.PORT ? Number(process.env.PORT) : 8787,
+  host: process.env.HOST || undefined,
+  apiKey: process.env.CALLCAPS_API_KEY || undefined,
+  static: [
+    { path: '/dist', dir: 'dist' },
+    { path: '/', dir: 'demo' },
+  ],
+});
+
+async function api(method, path, body) {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
+    body: body && JSON.stringify(body),
+  });
+  const json = await response.json();
+  if (!response.ok && response.status !== 404) throw new Error(`${method} ${path}: ${json.error} ${json.info}`);
+  return { status: response.status, json };
+}
+
+const base = `http://localhost:${server.port}/`;
+console.log(`\ncallcaps demo on ${base}  (playground: ${base}playground.html)`);
+if (server.apiKeyGenerated) console.log(`API key (set CALLCAPS_API_KEY to choose one): ${server.apiKey}`);
+
+for (const room of DEMO_ROOMS) {
+  const existing = await api('GET', `/v1/rooms/${room.name}`);
+  const { title, ...definition } = room;
+  if (existing.status === 404) await api('POST', '/v1/rooms', definition);
+  const owner = await server.createToken({ room_name: room.name, is_owner: true, user_name: 'Owner' });
+  console.log(`\n${title} (${room.name}${existing.status === 404 ? ', created' : ', reused'})`);
+  console.log(`  owner:       ${base}?room=${room.name}&t=${owner}`);
+  console.log(`  participant: ${base}?room=${room.name}`);
+}
+console.log('\nOpen the owner link in one window and the participant link in another. Ctrl-C stops.');
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.log('\nStopping…');
+    server.close().then(() => process.exit(0));
+  });
+}
