@@ -113,7 +113,8 @@ export class CallClient implements Call {
           this.#attempt = 0;
           if (this.#knock !== null && result.access.level === 'lobby') this.requestAccess(this.#knock).catch(() => {});
         },
-        (error) => this.#stop(error),
+        // A refusal ends the first attempt; later, only a final one does (others retry).
+        (error) => (this.#ready || FINAL.includes(error.code) ? this.#stop(error) : ws.close()),
       );
     };
     ws.onmessage = (event: { data: unknown }) => {

@@ -184,8 +184,13 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
 
   // Frames up to 1 MiB are read so that those over 64 KB get a clear 4413; beyond that ws closes with 1009.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * MAX_FRAME });
+  let closing: Promise<void> | undefined;
   http.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (closing) {
+      socket.destroy();
+      return;
+    }
     if (url.pathname !== '/v1/ws') {
       socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
       return;
@@ -212,7 +217,6 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
   });
   const port = (http.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  let closing: Promise<void> | undefined;
 
   return {
     url: `http://${urlHost}:${port}`,
@@ -223,6 +227,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
     createToken: (properties) => signMeetingToken(tokenProperties(properties), key),
     close() {
       closing ??= (async () => {
+        const closed = new Promise<void>((r) => http.close(() => r()));
         for (const session of sessions) {
           session.closed = true;
           session.call?.drop(session);
@@ -233,7 +238,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
         for (const client of wss.clients) client.terminate();
         await new Promise<void>((r) => wss.close(() => r()));
         http.closeAllConnections();
-        await new Promise<void>((r) => http.close(() => r()));
+        await closed;
         for (const call of calls.values()) for (const s of call.members.values()) clearTimeout(s.ejectTimer);
         calls.clear();
         store.close();
