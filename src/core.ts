@@ -7,3 +7,8 @@ export * from './core/self-capabilities.js';
 export * from './core/call.js';
 export { ObservableController } from './controllers/observable-controller.js';
 export { connect, CallClient, type ConnectOptions, type WebSocketLike } from './client/connect.js';
+export * from './elements/shared/events.js';
+export { CallcapsElement, type CapabilitiesSource, type Gating } from './elements/shared/callcaps-element.js';
+export type { CommonStrings } from './elements/shared/strings.js';
+export * from './elements/call-controls/call-controls.js';
+export { define, ELEMENTS, type DefaultTag } from './define.js';

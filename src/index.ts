@@ -3,3 +3,6 @@
  * under its default tag name (a side effect).
  */
 export * from './core.js';
+import { define } from './define.js';
+
+define();

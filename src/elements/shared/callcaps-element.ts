@@ -1,0 +1,243 @@
+import { html, LitElement, nothing, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { map, of, type Observable } from 'rxjs';
+import { NO_CAPABILITIES, type CallCapabilitiesState } from '../../core/capabilities.js';
+import type { Call, ConnectionState } from '../../core/call.js';
+import type { SelfCapabilities } from '../../core/self-capabilities.js';
+import { ObservableController } from '../../controllers/observable-controller.js';
+import type { CallcapsActionDetail, CallcapsErrorDetail } from './events.js';
+import { explain, type CommonStrings } from './strings.js';
+import { base } from './styles.js';
+
+/** Where an element reads capabilities from when it has no call. */
+export type CapabilitiesSource = SelfCapabilities | Observable<CallCapabilitiesState>;
+
+/** How an element shows a control whose capability is absent. */
+export type Gating = 'hide' | 'disable';
+
+/** The async methods of a `Call` an element may invoke. */
+export type CallAction = {
+  [K in keyof Call]: Call[K] extends (...args: never[]) => Promise<void> ? K : never;
+}[keyof Call];
+
+const isSelfCapabilities = (source: CapabilitiesSource): source is SelfCapabilities =>
+  'known$' in source && 'state$' in source;
+
+/** One control, as `_control()` renders it. */
+export interface ControlOptions {
+  /** The part name (and, with `id`, what the reason's id derives from). */
+  part: string;
+  /** The accessible name. */
+  label: string;
+  /** Visible text, when it differs from the label (defaults to the label). */
+  text?: string;
+  /** Whether pressing it does something now. */
+  allowed: boolean;
+  /** Why it does nothing (shown as title and accessible description). */
+  reason?: string;
+  /** `aria-pressed` for toggles; leave undefined for plain buttons. */
+  pressed?: boolean;
+  /** An icon with a slot to replace it (slot name `<slot>-icon`). */
+  icon?: TemplateResult;
+  /** The name of the slot that replaces the icon. */
+  slot?: string;
+  /** `data-mode`, e.g. `request`. */
+  mode?: string;
+  /** A unique id stem for the reason, where the part repeats (rows). */
+  id?: string;
+  /** A class for the look (`danger`, `primary`). */
+  look?: string;
+  /** `aria-expanded`, for buttons that open a popup. */
+  expanded?: boolean;
+  onClick: () => void;
+}
+
+/**
+ * What every callcaps element shares: the `call` it binds to, the capabilities
+ * and connection it gates on, `gating`, `theme`, `strings`, and how actions run
+ * and fail. Not registered; no side effects.
+ *
+ * @event callcaps-action - Before every action, cancelable: `detail.action` is the `Call` method (or `selectDevice`), `detail.args` its arguments. Cancel it to handle the action yourself; without a `call` it is the only effect.
+ * @event callcaps-error - An action failed (the call rejected it or the server refused): `detail.error`, `detail.action`. The element also shows the message.
+ *
+ * @csspart error - The aria-live region that shows a failed action's message.
+ * @csspart error-dismiss - The button that dismisses the error.
+ *
+ * @cssproperty --callcaps-font - Font family of every element.
+ * @cssproperty --callcaps-radius - Corner radius of controls.
+ * @cssproperty --callcaps-gap - Space between controls.
+ * @cssproperty --callcaps-focus-ring - Colour of the keyboard focus ring.
+ * @cssproperty --callcaps-surface - Background of the element.
+ * @cssproperty --callcaps-on-surface - Text colour on the surface.
+ * @cssproperty --callcaps-control - Background of controls.
+ * @cssproperty --callcaps-on-control - Text and icon colour of controls.
+ * @cssproperty --callcaps-accent - Background of pressed toggles and primary actions.
+ * @cssproperty --callcaps-on-accent - Text colour on the accent.
+ * @cssproperty --callcaps-danger - Background of destructive actions and error text.
+ * @cssproperty --callcaps-on-danger - Text colour on the danger colour.
+ * @cssproperty --callcaps-border - Border colour of controls.
+ */
+export class CallcapsElement<S extends CommonStrings = CommonStrings> extends LitElement {
+  static override styles: CSSResultGroup = [base];
+
+  protected readonly _capabilities = new ObservableController<CallCapabilitiesState>(this, NO_CAPABILITIES);
+  protected readonly _known = new ObservableController<boolean>(this, false);
+  protected readonly _connection = new ObservableController<ConnectionState>(this, 'connecting');
+
+  /** The message of the last failed action, shown until dismissed or the next action. */
+  @state() protected _error = '';
+
+  /** The `Call` to bind to; the element reads its state and sends actions through it. */
+  @property({ attribute: false }) call?: Call;
+
+  /** How absent capabilities show: `hide` removes the control, `disable` shows it disabled with the reason. */
+  @property({ reflect: true }) gating: Gating = 'hide';
+
+  /** `light` or `dark`; unset follows the user's `prefers-color-scheme`. */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
+
+  /** Replacements for any user-visible string (English by default); `{name}`-style placeholders are filled in. */
+  @property({ attribute: false }) strings: Partial<S> = {};
+
+  /** The English strings of the element. */
+  protected readonly _defaults!: S;
+  #strings?: S;
+  #stringsFrom?: Partial<S>;
+  #warned = false;
+
+  /** The effective strings: the defaults with `strings` on top. */
+  protected get t(): S {
+    if (!this.#strings || this.#stringsFrom !== this.strings) {
+      this.#strings = { ...this._defaults, ...this.strings };
+      this.#stringsFrom = this.strings;
+    }
+    return this.#strings;
+  }
+
+  /** Whether capabilities are known and the connection is up: nothing is actionable otherwise. */
+  protected get _ready(): boolean {
+    return this._known.value && this._connection.value === 'connected';
+  }
+
+  /** The capabilities to gate on: nothing at all until ready. */
+  protected get _caps(): CallCapabilitiesState {
+    return this._ready ? this._capabilities.value : NO_CAPABILITIES;
+  }
+
+  /** Why nothing is actionable, while not ready. */
+  protected get _notReadyReason(): string {
+    return this._connection.value === 'reconnecting' ? this.t.reconnecting : this.t.notReady;
+  }
+
+  /** Where capabilities come from: the call's, unless the element takes its own. */
+  protected _capabilitySource(): CapabilitiesSource | undefined {
+    return this.call?.capabilities;
+  }
+
+  /** Binds the element's observables to the current call; called when `call` (or another source) changes. */
+  protected _bind(): void {
+    const source = this._capabilitySource();
+    if (!source) {
+      this._capabilities.source = this._known.source = null;
+    } else if (isSelfCapabilities(source)) {
+      this._capabilities.source = source.state$;
+      this._known.source = source.known$;
+    } else {
+      this._capabilities.source = source;
+      this._known.source = source.pipe(map(() => true));
+    }
+    this._connection.source = this.call ? this.call.connection$ : of<ConnectionState>('connected');
+  }
+
+  /** Whether a change of these properties needs `_bind()`. */
+  protected _sourcesChanged(changed: PropertyValues): boolean {
+    return changed.has('call');
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    if (this._sourcesChanged(changed)) this._bind();
+  }
+
+  protected override firstUpdated(): void {
+    if (!this.#warned && !this.call && !this._capabilitySource()) {
+      this.#warned = true;
+      console.warn(
+        `callcaps: <${this.localName}> has no call${'capabilities' in this ? ' and no capabilities' : ''}: ` +
+          'it offers nothing until you set its `.call` property.',
+      );
+    }
+  }
+
+  /**
+   * Runs an action: emits the cancelable `callcaps-action`; unless cancelled,
+   * calls the `Call` (or, without one, runs `fallback`). A failure shows its
+   * message and emits `callcaps-error`. Never throws; resolves whether it succeeded.
+   */
+  protected async _act<A extends CallAction>(
+    action: A,
+    args: Parameters<Call[A]>,
+    fallback?: () => void,
+  ): Promise<boolean> {
+    if (!this._emitAction(action, args)) return false;
+    const call = this.call;
+    if (!call) {
+      fallback?.();
+      return true;
+    }
+    this._error = '';
+    try {
+      await (call[action] as (...a: unknown[]) => Promise<void>)(...args);
+      return true;
+    } catch (error) {
+      this._fail(action, error);
+      return false;
+    }
+  }
+
+  /** Emits `callcaps-action`; false when a listener cancelled it. */
+  protected _emitAction(action: string, args: readonly unknown[]): boolean {
+    return this.dispatchEvent(
+      new CustomEvent<CallcapsActionDetail>('callcaps-action', {
+        detail: { action, args },
+        bubbles: true,
+        composed: true,
+        cancelable: true,
+      }),
+    );
+  }
+
+  /** Shows a failure and emits `callcaps-error`. */
+  protected _fail(action: string, error: unknown): void {
+    this._error = explain(error, this.t);
+    this.dispatchEvent(
+      new CustomEvent<CallcapsErrorDetail>('callcaps-error', { detail: { error, action }, bubbles: true, composed: true }),
+    );
+  }
+
+  /** The error region: always present so that assistive technology announces what appears in it. */
+  protected _renderError(): TemplateResult {
+    return html`<div part="error" class="error" role="alert">${this._error
+      ? html`<span>${this._error}</span><button part="error-dismiss" @click=${() => (this._error = '')}>${this.t.dismiss}</button>`
+      : nothing}</div>`;
+  }
+
+  /** One button: a toggle when `pressed` is set; when not `allowed`, inert with the reason as title and description. */
+  protected _control(o: ControlOptions): TemplateResult {
+    const reasonId = o.allowed || !o.reason ? undefined : `${o.id ?? o.part}-reason`;
+    return html`<button
+        part=${o.part}
+        class=${o.look ?? nothing}
+        aria-label=${o.text === undefined ? nothing : o.label}
+        aria-pressed=${o.pressed === undefined ? nothing : String(o.pressed)}
+        aria-expanded=${o.expanded === undefined ? nothing : String(o.expanded)}
+        aria-disabled=${o.allowed ? nothing : 'true'}
+        aria-describedby=${reasonId ?? nothing}
+        title=${reasonId ? o.reason! : nothing}
+        data-mode=${o.mode ?? nothing}
+        @click=${() => o.allowed && o.onClick()}
+      >${o.icon ? html`<slot name=${o.slot ?? `${o.part}-icon`}>${o.icon}</slot>` : nothing}<span class="label"
+          >${o.text ?? o.label}</span
+        ></button
+      >${reasonId ? html`<span id=${reasonId} hidden>${o.reason}</span>` : nothing}`;
+  }
+}

@@ -1,0 +1,52 @@
+/** Small queries through an element's shadow root, by part and accessible attributes. */
+import type { LitElement } from 'lit';
+
+export const part = <T extends HTMLElement = HTMLElement>(el: Element, name: string, within?: Element): T | null =>
+  (within ?? el.shadowRoot!).querySelector<T>(`[part~="${name}"]`);
+
+export const parts = <T extends HTMLElement = HTMLElement>(el: Element, name: string, within?: Element): T[] => [
+  ...(within ?? el.shadowRoot!).querySelectorAll<T>(`[part~="${name}"]`),
+];
+
+/** Whether pressing the control would do anything. */
+export const actionable = (control: HTMLElement | null): boolean =>
+  !!control &&
+  !(control as HTMLButtonElement).disabled &&
+  control.getAttribute('aria-disabled') !== 'true' &&
+  !control.closest('[inert]');
+
+/** The accessible description a control gets from `aria-describedby`. */
+export function description(control: HTMLElement): string {
+  const root = control.getRootNode() as ShadowRoot;
+  return (control.getAttribute('aria-describedby') ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((id) => root.getElementById(id)?.textContent?.trim() ?? '')
+    .join(' ');
+}
+
+/** The accessible name, as far as these elements give one (aria-label, else text). */
+export const accessibleName = (control: HTMLElement): string =>
+  control.getAttribute('aria-label') ?? control.textContent?.trim() ?? '';
+
+export async function settle(el: LitElement): Promise<void> {
+  await el.updateComplete;
+  await new Promise((resolve) => setTimeout(resolve));
+  await el.updateComplete;
+}
+
+/** Replaces console.warn while `fn` runs; returns what was logged. */
+export async function captureWarnings(fn: () => Promise<void>): Promise<unknown[][]> {
+  const logged: unknown[][] = [];
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => void logged.push(args);
+  try {
+    await fn();
+  } finally {
+    console.warn = original;
+  }
+  return logged;
+}
+
+/** Whether a part is rendered (a boolean, so that a failed expectation never serialises an element). */
+export const has = (el: Element, name: string): boolean => part(el, name) !== null;
