@@ -8,6 +8,7 @@ import { join } from 'node:path';
 const OUT = 'test-output';
 rmSync(join(OUT, 'browser-counts.json'), { force: true });
 rmSync(join(OUT, 'node-counts.json'), { force: true });
+rmSync(join(OUT, 'e2e-counts.json'), { force: true });
 mkdirSync(OUT, { recursive: true });
 
 const rows = [];
@@ -43,16 +44,23 @@ const testFiles = (suffix) =>
 check('typecheck', 'npx', ['tsc', '-p', 'tsconfig.test.json']);
 const built = check('build', 'npm', ['run', '--silent', 'build']);
 
-suite('node', process.execPath, [
-  '--import', 'tsx',
-  '--test', '--test-concurrency=1',
-  '--test-reporter=spec', '--test-reporter-destination=stdout',
-  '--test-reporter=./scripts/node-counting-reporter.mjs', `--test-reporter-destination=${OUT}/node-counts.json`,
-  ...testFiles('.node.test.ts'),
-], `${OUT}/node-counts.json`);
+/** Node's test runner over some files, counted into OUT/NAME-counts.json. */
+const nodeSuite = (name, files) =>
+  suite(name, process.execPath, [
+    '--import', 'tsx',
+    '--test', '--test-concurrency=1',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=./scripts/node-counting-reporter.mjs', `--test-reporter-destination=${OUT}/${name}-counts.json`,
+    ...files,
+  ], `${OUT}/${name}-counts.json`);
+
+nodeSuite('node', testFiles('.node.test.ts'));
 
 suite('browser', 'npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs'], `${OUT}/browser-counts.json`);
 
+// End to end: the server, the demo pages and the built bundles in several browser contexts.
+if (built) nodeSuite('e2e', testFiles('.e2e.ts'));
+else rows.push({ name: 'e2e (needs the build)', passed: 0, failed: 1 });
 if (built) check('size budget', 'npm', ['run', '--silent', 'size']);
 check('manifest is current', process.execPath, ['scripts/check-manifest.mjs']);
 
