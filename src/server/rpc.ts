@@ -223,6 +223,7 @@ export const METHODS: Readonly<Record<string, Handler>> = Object.freeze({
   'call.screenshare.stop': (s, params) => {
     keys(params, []);
     const call = inCall(s);
+    if (!s.member.permissions.hasPresence) fail(CODES.forbidden, 'forbidden: a member without presence shares nothing');
     if (s.member.screenshare) call.update(s, { screenshare: false });
     return {};
   },
