@@ -3,10 +3,12 @@
  * The element classes themselves have no side effects.
  */
 import { CallControls } from './elements/call-controls/call-controls.js';
+import { PermissionsPanel } from './elements/permissions-panel/permissions-panel.js';
 
 /** The elements and their default tag names. */
 export const ELEMENTS = {
   'call-controls': CallControls,
+  'permissions-panel': PermissionsPanel,
 } as const;
 
 /** A default tag name of callcaps. */
