@@ -3,6 +3,7 @@
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { minifyTemplateLiterals } from 'rollup-plugin-minify-template-literals';
 
 const compile = () =>
   typescript({
@@ -19,10 +20,13 @@ const compile = () =>
 // No `development` export condition: lit resolves to its production build.
 const resolve = () => nodeResolve({ browser: true });
 
+// lit's html`` and css`` literals carry indentation and comments that terser keeps.
+const minifyLiterals = () => minifyTemplateLiterals({ include: ['src/**/*.ts'], failOnError: true });
+
 export default [
   {
     input: 'src/index.ts',
-    plugins: [resolve(), compile()],
+    plugins: [resolve(), compile(), minifyLiterals()],
     output: {
       file: 'dist/callcaps.bundle.js',
       format: 'es',
@@ -32,7 +36,7 @@ export default [
   },
   {
     input: 'src/index.ts',
-    plugins: [resolve(), compile()],
+    plugins: [resolve(), compile(), minifyLiterals()],
     output: {
       file: 'dist/callcaps.iife.js',
       format: 'iife',

@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { map, of, type Observable } from 'rxjs';
+import { BehaviorSubject, map, type Observable } from 'rxjs';
 import { NO_CAPABILITIES, type CallCapabilitiesState } from '../../core/capabilities.js';
 import type { Call, ConnectionState } from '../../core/call.js';
 import type { SelfCapabilities } from '../../core/self-capabilities.js';
@@ -19,6 +19,9 @@ export type Gating = 'hide' | 'disable';
 export type CallAction = {
   [K in keyof Call]: Call[K] extends (...args: never[]) => Promise<void> ? K : never;
 }[keyof Call];
+
+// Without a call there is no connection to lose. (rxjs's `of` would cost 2 KB gzip.)
+const NO_CALL_CONNECTION: Observable<ConnectionState> = new BehaviorSubject<ConnectionState>('connected');
 
 const isSelfCapabilities = (source: CapabilitiesSource): source is SelfCapabilities =>
   'known$' in source && 'state$' in source;
@@ -146,7 +149,7 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
       this._capabilities.source = source;
       this._known.source = source.pipe(map(() => true));
     }
-    this._connection.source = this.call ? this.call.connection$ : of<ConnectionState>('connected');
+    this._connection.source = this.call ? this.call.connection$ : NO_CALL_CONNECTION;
   }
 
   /** Whether a change of these properties needs `_bind()`. */
