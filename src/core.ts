@@ -11,5 +11,6 @@ export { CallcapsElement, type CapabilitiesSource, type Gating } from './element
 export type { CommonStrings } from './elements/shared/strings.js';
 export * from './elements/call-controls/call-controls.js';
 export * from './elements/permissions-panel/permissions-panel.js';
+export * from './elements/waiting-room/waiting-room.js';
 export { define, ELEMENTS, type DefaultTag } from './define.js';
 export { connect, CallClient, type ConnectOptions, type WebSocketLike } from './client/connect.js';
