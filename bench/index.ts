@@ -1,7 +1,8 @@
 /** `npm run bench`: every benchmark, with the machine it ran on. */
 import { machine } from './harness.js';
 import * as capabilities from './capabilities.bench.js';
+import * as server from './server.bench.js';
 
 console.log(`# callcaps benchmarks\nmachine: ${machine()}\ndate: ${new Date().toISOString()}`);
-const benches: { run(): void | Promise<void> }[] = [capabilities];
+const benches: { run(): void | Promise<void> }[] = [capabilities, server];
 for (const bench of benches) await bench.run();

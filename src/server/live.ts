@@ -168,20 +168,19 @@ export class LiveCall {
     }
   }
 
+  /** `member.*` about `s` to every other member, with the member's cached JSON. */
+  tellOthers(method: string, s: Session, reason?: string): void {
+    const text = `{"jsonrpc":"2.0","method":"${method}","params":{"member":${memberJson(s.member)}${reason ? `,"reason":${JSON.stringify(reason)}` : ''}}}`;
+    for (const o of this.members.values()) if (o !== s) o.send(text);
+  }
+
   /** Tells the others who can see `s` (a member) that it changed, appeared or vanished. */
   announce(s: Session, before: Member | null): void {
     const visibleBefore = !!before && before.permissions.hasPresence;
     const visibleNow = s.member.permissions.hasPresence;
-    const others = (o: Session) => o !== s;
-    if (visibleBefore && visibleNow) this.broadcast('member.updated', { member: s.member }, others);
-    else if (!visibleBefore && visibleNow) this.broadcast('member.joined', { member: s.member }, others);
-    else if (visibleBefore && !visibleNow) this.broadcast('member.left', { member: s.member, reason: 'hidden' }, others);
-  }
-
-  visibleMembers(viewer: Session): Member[] {
-    const list: Member[] = [];
-    for (const s of this.members.values()) if (s === viewer || s.member.permissions.hasPresence) list.push(s.member);
-    return list;
+    if (visibleBefore && visibleNow) this.tellOthers('member.updated', s);
+    else if (!visibleBefore && visibleNow) this.tellOthers('member.joined', s);
+    else if (visibleBefore && !visibleNow) this.tellOthers('member.left', s, 'hidden');
   }
 
   waitingList(): WaitingParticipant[] {
@@ -201,17 +200,18 @@ export class LiveCall {
     return list;
   }
 
+  /** A full `call.joined`, assembled from each member's cached JSON (joins are O(members)). */
   sendJoined(s: Session): void {
-    s.notify('call.joined', {
-      call_id: this.id,
-      room: this.roomState(),
-      self: s.member,
-      members: this.visibleMembers(s),
+    const members: string[] = [];
+    for (const o of this.members.values()) if (o === s || o.member.permissions.hasPresence) members.push(memberJson(o.member));
+    const rest = JSON.stringify({
       capabilities: s.flags,
       waiting: s.caps.admit ? this.waitingList() : [],
       requests: this.requestsFor(s),
       access: { level: 'full', awaiting: null },
     });
+    s.send(`{"jsonrpc":"2.0","method":"call.joined","params":{"call_id":${JSON.stringify(this.id)},"room":${JSON.stringify(this.roomState())},`
+      + `"self":${memberJson(s.member)},"members":[${members.join(',')}],${rest.slice(1)}}`);
   }
 
   /** Tells the hosts (and the requester) where a member's request stands; no kinds = cleared. */
@@ -247,13 +247,14 @@ export class LiveCall {
     const changed = s.member !== before;
     s.caps = caps;
     s.flags = flags;
+    // The others first: their one shared frame is cheaper than the member's full call.joined.
+    if (changed) this.announce(s, before);
     if (key !== s.flagsKey) {
       s.flagsKey = key;
       this.sendJoined(s);
     } else if (changed) {
-      s.notify('member.updated', { member: s.member });
+      s.send(`{"jsonrpc":"2.0","method":"member.updated","params":{"member":${memberJson(s.member)}}}`);
     }
-    if (changed) this.announce(s, before);
     this.trimRequest(s);
   }
 
@@ -350,7 +351,7 @@ export class LiveCall {
   remove(s: Session, reason: LeftReason, tell = true): void {
     this.members.delete(s.id);
     if (s.request) this.notifyRequest(s, { ...this.requestOf(s), permissions: [] });
-    if (s.member.permissions.hasPresence) this.broadcast('member.left', { member: s.member, reason });
+    if (s.member.permissions.hasPresence) this.tellOthers('member.left', s, reason);
     if (tell) s.notify('call.left', { reason });
     s.reset('left');
     this.disposeIfEmpty();
@@ -393,6 +394,14 @@ export class LiveCall {
     };
     fire();
   }
+}
+
+/** Each member record is immutable (replaced on change), so its JSON is computed once. */
+const memberJsonCache = new WeakMap<Member, string>();
+function memberJson(member: Member): string {
+  let text = memberJsonCache.get(member);
+  if (text === undefined) memberJsonCache.set(member, (text = JSON.stringify(member)));
+  return text;
 }
 
 export function waitingOf(s: Session): WaitingParticipant {

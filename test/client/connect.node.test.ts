@@ -161,7 +161,7 @@ describe('connect()', () => {
     await host.updateMember(request.member_id, { permissions: { hasPresence: true } });
     await until(host.participants$, (list) => list.length === 2);
     await until(host.requests$, (r) => r.length === 0);
-    assert.equal(guest.capabilities.request.presence, false);
+    await until(guest.capabilities.request$, (r) => !r.presence);
     assert.equal(guest.capabilities.self.raisehand.on, true);
     const received = until(host.messages$, () => true);
     await guest.sendMessage({ hi: true });
