@@ -12,5 +12,6 @@ export type { CommonStrings } from './elements/shared/strings.js';
 export * from './elements/call-controls/call-controls.js';
 export * from './elements/permissions-panel/permissions-panel.js';
 export * from './elements/waiting-room/waiting-room.js';
+export * from './elements/capability-gate/capability-gate.js';
 export { define, ELEMENTS, type DefaultTag } from './define.js';
 export { connect, CallClient, type ConnectOptions, type WebSocketLike } from './client/connect.js';

@@ -5,12 +5,14 @@
 import { CallControls } from './elements/call-controls/call-controls.js';
 import { PermissionsPanel } from './elements/permissions-panel/permissions-panel.js';
 import { WaitingRoom } from './elements/waiting-room/waiting-room.js';
+import { CapabilityGate } from './elements/capability-gate/capability-gate.js';
 
 /** The elements and their default tag names. */
 export const ELEMENTS = {
   'call-controls': CallControls,
   'permissions-panel': PermissionsPanel,
   'waiting-room': WaitingRoom,
+  'capability-gate': CapabilityGate,
 } as const;
 
 /** A default tag name of callcaps. */
