@@ -250,3 +250,35 @@ describe('REST', () => {
     });
   });
 });
+
+describe('static files', () => {
+  it('serves mounted directories, index.html for a folder, and nothing outside them', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const root = mkdtempSync(join(tmpdir(), 'callcaps-static-'));
+    mkdirSync(join(root, 'demo'));
+    mkdirSync(join(root, 'dist'));
+    writeFileSync(join(root, 'demo', 'index.html'), '<h1>demo</h1>');
+    writeFileSync(join(root, 'dist', 'callcaps.iife.js'), 'var Callcaps;');
+    writeFileSync(join(root, 'secret.txt'), 'secret');
+    const t = await startServer({ static: [{ path: '/dist', dir: join(root, 'dist') }, { path: '/', dir: join(root, 'demo') }] });
+    try {
+      const page = await fetch(`${t.server.url}/?room=x`);
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+      assert.equal(await page.text(), '<h1>demo</h1>');
+      const script = await fetch(`${t.server.url}/dist/callcaps.iife.js`);
+      assert.match(script.headers.get('content-type') ?? '', /javascript/);
+      assert.equal(await script.text(), 'var Callcaps;');
+      for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/dist/..%2fsecret.txt', '/missing.html']) {
+        assert.equal((await fetch(`${t.server.url}${path}`)).status, 404, path);
+      }
+      // The API still answers under /v1 with a static root mounted.
+      assert.equal((await t.rest('GET', '/v1/rooms')).status, 200);
+    } finally {
+      await t.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
