@@ -4,4 +4,6 @@ export default {
   exclude: ['src/**/*.styles.ts', 'src/**/*.test.ts'],
   outdir: process.env.CEM_OUTDIR ?? '.',
   litelement: true,
+  // Never rewrite package.json's "customElements" (the check writes to a scratch directory).
+  packagejson: false,
 };

@@ -125,9 +125,10 @@ const DEVICE_KINDS = [
 /**
  * The call's controls, each offered only as far as the server granted it.
  *
+ * @tagname call-controls
  * @summary Mic, camera, screen share, hand, deafen, lock, layout, dialpad, devices, record, end and leave controls gated by capabilities.
  *
- * @slot mic-icon - Replaces the microphone icon. Likewise `camera-icon`, `screenshare-icon`, `hand-icon`, `deafen-icon`, `request-presence-icon`, `lock-icon`, `record-icon`, `dialpad-icon`, `devices-icon`, `end-icon`, `leave-icon`.
+ * @slot mic-icon - Replaces the microphone icon.
  * @slot camera-icon - Replaces the camera icon.
  * @slot screenshare-icon - Replaces the screen share icon.
  * @slot hand-icon - Replaces the raised-hand icon.
@@ -139,6 +140,12 @@ const DEVICE_KINDS = [
  * @slot devices-icon - Replaces the devices icon.
  * @slot end-icon - Replaces the end-call icon.
  * @slot leave-icon - Replaces the leave icon.
+ *
+ * @event callcaps-action - Before every action, cancelable: `detail.action` is the `Call` method (or `selectDevice`), `detail.args` its arguments. Cancel it to handle the action yourself; without a `call` it is the only effect.
+ * @event callcaps-error - An action failed (the call rejected it or the server refused): `detail.error`, `detail.action`. The element also shows the message.
+ *
+ * @csspart error - The aria-live region that shows a failed action's message.
+ * @csspart error-dismiss - The button that dismisses the error.
  *
  * @csspart bar - The group holding every control.
  * @csspart mic - Mute toggle (`aria-pressed` when muted); `data-mode="request"` when it asks the hosts instead.
@@ -167,6 +174,19 @@ const DEVICE_KINDS = [
  *
  * @cssproperty --call-controls-gap - Space between controls (falls back to `--callcaps-gap`).
  * @cssproperty --call-controls-background - Background of the bar and its popups (falls back to `--callcaps-surface`).
+ * @cssproperty --callcaps-font - Font family of every element.
+ * @cssproperty --callcaps-radius - Corner radius of controls.
+ * @cssproperty --callcaps-gap - Space between controls.
+ * @cssproperty --callcaps-focus-ring - Colour of the keyboard focus ring.
+ * @cssproperty --callcaps-surface - Background of the element.
+ * @cssproperty --callcaps-on-surface - Text colour on the surface.
+ * @cssproperty --callcaps-control - Background of controls.
+ * @cssproperty --callcaps-on-control - Text and icon colour of controls.
+ * @cssproperty --callcaps-accent - Background of pressed toggles and primary actions.
+ * @cssproperty --callcaps-on-accent - Text colour on the accent.
+ * @cssproperty --callcaps-danger - Background of destructive actions and error text.
+ * @cssproperty --callcaps-on-danger - Text colour on the danger colour.
+ * @cssproperty --callcaps-border - Border colour of controls.
  */
 export class CallControls extends CallcapsElement<CallControlsStrings> {
   static override styles = [base, styles];

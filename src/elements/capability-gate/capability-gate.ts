@@ -4,7 +4,6 @@ import { can, type CallCapabilitiesState } from '../../core/capabilities.js';
 import type { RequestKind } from '../../core/call.js';
 import { CallcapsElement, type CapabilitiesSource } from '../shared/callcaps-element.js';
 import { COMMON_STRINGS, type CommonStrings } from '../shared/strings.js';
-import { base } from '../shared/styles.js';
 import { styles } from './capability-gate.styles.js';
 
 /** The flags a `request.*` flag stands in for in `can-request` mode. */
@@ -25,6 +24,7 @@ function verdict(state: CallCapabilitiesState, flag: string, canRequest: boolean
 /**
  * Shows its content only when the capabilities grant it.
  *
+ * @tagname capability-gate
  * @summary Shows its content when capabilities are granted; otherwise a fallback, or the content inert.
  *
  * @slot - The content shown when granted (or, with `gating="disable"`, shown inert when not).
@@ -35,7 +35,7 @@ function verdict(state: CallCapabilitiesState, flag: string, canRequest: boolean
  * @cssproperty --capability-gate-disabled-opacity - Opacity of inert content (0.5).
  */
 export class CapabilityGate extends CallcapsElement<CommonStrings> {
-  static override styles = [base, styles];
+  static override styles = styles;
 
   protected override readonly _defaults = COMMON_STRINGS;
 

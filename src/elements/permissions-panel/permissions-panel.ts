@@ -139,7 +139,14 @@ interface RowContext {
  * the pending requests, each action offered only when the server would accept
  * it for that participant.
  *
+ * @tagname permissions-panel
  * @summary Per-participant permissions, role, mute and remove, plus pending requests, for hosts.
+ *
+ * @event callcaps-action - Before every action, cancelable: `detail.action` is the `Call` method (or `selectDevice`), `detail.args` its arguments. Cancel it to handle the action yourself; without a `call` it is the only effect.
+ * @event callcaps-error - An action failed (the call rejected it or the server refused): `detail.error`, `detail.action`. The element also shows the message.
+ *
+ * @csspart error - The aria-live region that shows a failed action's message.
+ * @csspart error-dismiss - The button that dismisses the error.
  *
  * @csspart search - The search box (filters by name).
  * @csspart count - The number of participants shown.
@@ -169,6 +176,19 @@ interface RowContext {
  * @cssproperty --permissions-panel-background - Background (falls back to `--callcaps-surface`).
  * @cssproperty --permissions-panel-max-height - Height after which the list scrolls (480px).
  * @cssproperty --permissions-panel-row-height - Estimated row height for off-screen rows (44px).
+ * @cssproperty --callcaps-font - Font family of every element.
+ * @cssproperty --callcaps-radius - Corner radius of controls.
+ * @cssproperty --callcaps-gap - Space between controls.
+ * @cssproperty --callcaps-focus-ring - Colour of the keyboard focus ring.
+ * @cssproperty --callcaps-surface - Background of the element.
+ * @cssproperty --callcaps-on-surface - Text colour on the surface.
+ * @cssproperty --callcaps-control - Background of controls.
+ * @cssproperty --callcaps-on-control - Text and icon colour of controls.
+ * @cssproperty --callcaps-accent - Background of pressed toggles and primary actions.
+ * @cssproperty --callcaps-on-accent - Text colour on the accent.
+ * @cssproperty --callcaps-danger - Background of destructive actions and error text.
+ * @cssproperty --callcaps-on-danger - Text colour on the danger colour.
+ * @cssproperty --callcaps-border - Border colour of controls.
  */
 export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
   static override styles = [base, styles];

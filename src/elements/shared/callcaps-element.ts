@@ -60,25 +60,7 @@ export interface ControlOptions {
  * and connection it gates on, `gating`, `theme`, `strings`, and how actions run
  * and fail. Not registered; no side effects.
  *
- * @event callcaps-action - Before every action, cancelable: `detail.action` is the `Call` method (or `selectDevice`), `detail.args` its arguments. Cancel it to handle the action yourself; without a `call` it is the only effect.
- * @event callcaps-error - An action failed (the call rejected it or the server refused): `detail.error`, `detail.action`. The element also shows the message.
- *
- * @csspart error - The aria-live region that shows a failed action's message.
- * @csspart error-dismiss - The button that dismisses the error.
- *
- * @cssproperty --callcaps-font - Font family of every element.
- * @cssproperty --callcaps-radius - Corner radius of controls.
- * @cssproperty --callcaps-gap - Space between controls.
- * @cssproperty --callcaps-focus-ring - Colour of the keyboard focus ring.
- * @cssproperty --callcaps-surface - Background of the element.
- * @cssproperty --callcaps-on-surface - Text colour on the surface.
- * @cssproperty --callcaps-control - Background of controls.
- * @cssproperty --callcaps-on-control - Text and icon colour of controls.
- * @cssproperty --callcaps-accent - Background of pressed toggles and primary actions.
- * @cssproperty --callcaps-on-accent - Text colour on the accent.
- * @cssproperty --callcaps-danger - Background of destructive actions and error text.
- * @cssproperty --callcaps-on-danger - Text colour on the danger colour.
- * @cssproperty --callcaps-border - Border colour of controls.
+ * Each element documents the events, parts and custom properties it uses.
  */
 export class CallcapsElement<S extends CommonStrings = CommonStrings> extends LitElement {
   static override styles: CSSResultGroup = [base];

@@ -62,7 +62,14 @@ const TICK_MS = 30_000;
  * knockers; for someone in the lobby, the form to knock and its status.
  * Otherwise it renders nothing.
  *
+ * @tagname waiting-room
  * @summary Knockers to admit or deny (hosts), or the lobby's knock form and status (guests).
+ *
+ * @event callcaps-action - Before every action, cancelable: `detail.action` is the `Call` method (or `selectDevice`), `detail.args` its arguments. Cancel it to handle the action yourself; without a `call` it is the only effect.
+ * @event callcaps-error - An action failed (the call rejected it or the server refused): `detail.error`, `detail.action`. The element also shows the message.
+ *
+ * @csspart error - The aria-live region that shows a failed action's message.
+ * @csspart error-dismiss - The button that dismisses the error.
  *
  * @csspart count - The number of knockers.
  * @csspart admit-all - Admits every knocker (`'*'`).
@@ -82,6 +89,19 @@ const TICK_MS = 30_000;
  * @cssproperty --waiting-room-gap - Space between controls (falls back to `--callcaps-gap`).
  * @cssproperty --waiting-room-background - Background (falls back to `--callcaps-surface`).
  * @cssproperty --waiting-room-max-height - Height after which the list scrolls (360px).
+ * @cssproperty --callcaps-font - Font family of every element.
+ * @cssproperty --callcaps-radius - Corner radius of controls.
+ * @cssproperty --callcaps-gap - Space between controls.
+ * @cssproperty --callcaps-focus-ring - Colour of the keyboard focus ring.
+ * @cssproperty --callcaps-surface - Background of the element.
+ * @cssproperty --callcaps-on-surface - Text colour on the surface.
+ * @cssproperty --callcaps-control - Background of controls.
+ * @cssproperty --callcaps-on-control - Text and icon colour of controls.
+ * @cssproperty --callcaps-accent - Background of pressed toggles and primary actions.
+ * @cssproperty --callcaps-on-accent - Text colour on the accent.
+ * @cssproperty --callcaps-danger - Background of destructive actions and error text.
+ * @cssproperty --callcaps-on-danger - Text colour on the danger colour.
+ * @cssproperty --callcaps-border - Border colour of controls.
  */
 export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
   static override styles = [base, styles];
