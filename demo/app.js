@@ -56,7 +56,9 @@
 
     call.connection$.subscribe((state) => ($('connection').textContent = CONNECTION[state] || state));
 
+    let left = null;
     call.access$.subscribe((access) => {
+      if (left) return;
       const inCall = access.level === 'full' || access.level === 'none';
       $('call').hidden = !inCall;
       $('lobby').hidden = access.level !== 'lobby';
@@ -64,6 +66,7 @@
 
     call.left$.subscribe((reason) => {
       if (!reason) return;
+      left = reason;
       $('call').hidden = true;
       $('lobby').hidden = reason !== 'denied';
       showNotice(LEFT[reason] || `You are out of the call (${reason}).`);

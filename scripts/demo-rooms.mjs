@@ -2,9 +2,9 @@
 export const DEMO_ROOMS = [
   {
     name: 'demo-public',
-    title: 'Public room: anyone with the link joins',
+    title: 'Public room: anyone with the link joins (and knocks while it is locked)',
     privacy: 'public',
-    properties: {},
+    properties: { enable_knocking: true },
   },
   {
     name: 'demo-private',

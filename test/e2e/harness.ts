@@ -81,6 +81,7 @@ export async function startDemo(): Promise<Demo> {
       await context.grantPermissions(['camera', 'microphone'], { origin: server.url });
       contexts.push(context);
       const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
       const errors: string[] = [];
       page.on('console', (message) => {
         if (message.type() === 'error') errors.push(message.text());

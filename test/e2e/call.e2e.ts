@@ -1,0 +1,159 @@
+/**
+ * The whole system as people use it: the reference server, the live demo page
+ * and the elements, one browser context per person.
+ */
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { axeViolations, screenshot, startDemo, type Demo, type Person } from './harness.js';
+
+let demo: Demo;
+let people: Person[] = [];
+
+async function join(room: string, options: { owner?: string; name?: string }): Promise<Person> {
+  const token = options.owner ? await demo.ownerToken(room, options.owner) : undefined;
+  const person = await demo.open(demo.link(room, { token, name: options.name }));
+  people.push(person);
+  return person;
+}
+
+const tile = (page: Page, name: string) => page.locator('#tiles .tile', { hasText: name });
+const control = (page: Page, part: string) => page.locator(`#controls [part~="${part}"]`);
+const row = (page: Page, name: string) => page.locator('#panel [part~="participant"]', { hasText: name });
+
+/** Every page a test opened: no console errors, and axe-clean as it is now. */
+async function expectCleanPages(): Promise<void> {
+  for (const person of people) {
+    if (person.page.isClosed()) continue;
+    assert.deepEqual(person.errors, [], `console errors on ${person.page.url()}`);
+    assert.deepEqual(await axeViolations(person.page), [], `axe violations on ${person.page.url()}`);
+  }
+}
+
+describe('a call, end to end', () => {
+  before(async () => {
+    demo = await startDemo();
+  });
+  after(() => demo?.close());
+  afterEach(async () => {
+    for (const person of people) await person.context.close().catch(() => {});
+    people = [];
+  });
+
+  it('runs the lifecycle of a stage: hidden, presence asked and granted, audio granted and revoked', async () => {
+    const owner = await join('demo-stage', { owner: 'Ada' });
+    await tile(owner.page, 'Ada').waitFor();
+    const guest = await join('demo-stage', { name: 'Guest' });
+
+    // The guest is in the call but hidden from everyone else.
+    await tile(guest.page, 'Guest').waitFor();
+    assert.equal(await tile(owner.page, 'Guest').count(), 0);
+
+    await control(guest.page, 'request-presence').click();
+    const request = owner.page.locator('#panel [part~="request"]', { hasText: 'Guest' });
+    await request.locator('[part~="approve"]').click();
+    await tile(owner.page, 'Guest').waitFor();
+    await request.waitFor({ state: 'detached' });
+
+    // The owner lets the guest send audio: the guest's mic appears and works.
+    await row(owner.page, 'Guest').locator('[part~="send-audio"]').click();
+    const mic = guest.page.locator('#controls [part~="mic"]:not([data-mode="request"])');
+    await mic.waitFor();
+    assert.equal(await mic.getAttribute('aria-pressed'), 'true', 'joins muted');
+    await mic.click();
+    await guest.page.locator('#controls [part~="mic"][aria-pressed="false"]').waitFor();
+    await tile(owner.page, 'Guest').locator('.badge', { hasText: 'Mic on' }).waitFor();
+    await screenshot(owner.page, 'owner-view');
+    await screenshot(guest.page, 'guest-view');
+    await expectCleanPages();
+
+    // The owner revokes it: the mic disappears and the server mutes the guest.
+    await row(owner.page, 'Guest').locator('[part~="send-audio"]').click();
+    await mic.waitFor({ state: 'detached' });
+    await tile(owner.page, 'Guest').locator('.badge', { hasText: 'Muted' }).waitFor();
+    await tile(guest.page, 'Guest').locator('.badge', { hasText: 'Muted' }).waitFor();
+    await expectCleanPages();
+  });
+
+  it('lets a knocker in, and tells a denied knocker so', async () => {
+    const owner = await join('demo-private', { owner: 'Ada' });
+    await tile(owner.page, 'Ada').waitFor();
+
+    const first = await join('demo-private', { name: 'Knocker One' });
+    await first.page.locator('#lobby-room [part~="name-input"]').fill('Knocker One');
+    await first.page.locator('#lobby-room [part~="knock"]').click();
+    await first.page.locator('#lobby-room [part~="status"]').waitFor();
+    await screenshot(first.page, 'knocker-lobby');
+
+    const knocker = owner.page.locator('#waiting [part~="waiting-participant"]', { hasText: 'Knocker One' });
+    await knocker.waitFor();
+    await screenshot(owner.page, 'owner-waiting-room');
+    await expectCleanPages();
+    await knocker.locator('[part~="admit"]').click();
+    await tile(first.page, 'Knocker One').waitFor();
+    await tile(owner.page, 'Knocker One').waitFor();
+
+    const second = await join('demo-private', { name: 'Knocker Two' });
+    await second.page.locator('#lobby-room [part~="name-input"]').fill('Knocker Two');
+    await second.page.locator('#lobby-room [part~="knock"]').click();
+    await owner.page
+      .locator('#waiting [part~="waiting-participant"]', { hasText: 'Knocker Two' })
+      .locator('[part~="deny"]')
+      .click();
+    await second.page.locator('#notice', { hasText: 'did not let you in' }).waitFor();
+    assert.match(await second.page.locator('#lobby-room [part~="status"]').innerText(), /denied|not let you in/i);
+    assert.equal(await tile(owner.page, 'Knocker Two').count(), 0);
+    await expectCleanPages();
+  });
+
+  it('shows a promoted guest the permissions panel without a reload', async () => {
+    const owner = await join('demo-public', { owner: 'Ada' });
+    const guest = await join('demo-public', { name: 'Promoted' });
+    await tile(owner.page, 'Promoted').waitFor();
+    assert.equal(await guest.page.locator('#panel [part~="participant"]').count(), 0);
+
+    await row(owner.page, 'Promoted').locator('select[part~="role"]').selectOption('moderator');
+    await row(guest.page, 'Ada').waitFor();
+    await expectCleanPages();
+  });
+
+  it('makes a new guest knock while the room is locked', async () => {
+    const owner = await join('demo-public', { owner: 'Ada' });
+    await tile(owner.page, 'Ada').waitFor();
+    const lock = control(owner.page, 'lock');
+    await lock.click();
+    await owner.page.locator('#controls [part~="lock"][aria-pressed="true"]').waitFor();
+
+    const late = await join('demo-public', { name: 'Late' });
+    await late.page.locator('#lobby-room [part~="knock"]').waitFor();
+    assert.equal(await late.page.locator('#call').isVisible(), false);
+    await late.page.locator('#lobby-room [part~="name-input"]').fill('Late');
+    await late.page.locator('#lobby-room [part~="knock"]').click();
+    await owner.page
+      .locator('#waiting [part~="waiting-participant"]', { hasText: 'Late' })
+      .locator('[part~="admit"]')
+      .click();
+    await tile(late.page, 'Late').waitFor();
+
+    await lock.click();
+    await owner.page.locator('#controls [part~="lock"][aria-pressed="false"]').waitFor();
+    const next = await join('demo-public', { name: 'Walk-in' });
+    await tile(next.page, 'Walk-in').waitFor();
+    await expectCleanPages();
+  });
+
+  it('ends the call for everyone', async () => {
+    const owner = await join('demo-public', { owner: 'Ada' });
+    const guests = [await join('demo-public', { name: 'One' }), await join('demo-public', { name: 'Two' })];
+    await tile(owner.page, 'Two').waitFor();
+    for (const guest of guests) assert.equal(await control(guest.page, 'end').count(), 0, 'guests cannot end');
+
+    await control(owner.page, 'end').click();
+    await owner.page.locator('#controls [part~="end-confirm-yes"]').click();
+    for (const person of [owner, ...guests]) {
+      await person.page.locator('#notice', { hasText: 'The call has ended' }).waitFor();
+      assert.equal(await person.page.locator('#call').isVisible(), false);
+    }
+    await expectCleanPages();
+  });
+});
