@@ -109,6 +109,8 @@ export const PERMISSIONS_PANEL_STRINGS: PermissionsPanelStrings = {
   denyLabel: 'Deny for {name}',
 };
 
+/** Rows rendered per animation frame (see `_progressive`). */
+const ROWS_PER_FRAME = 50;
 const ALL_SEND: readonly SendKind[] = ['audio', 'video', 'screenVideo', 'screenAudio'];
 const ALL_ADMIN: readonly AdminKind[] = ['participants', 'streaming', 'transcription'];
 /** What approving each kind of request grants. */
@@ -408,7 +410,7 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
       ${this._renderError()}
       <ul part="participants" class="list" aria-label=${t.title}>
         ${repeat(
-          members,
+          this._progressive(members, ROWS_PER_FRAME),
           (member) => member.id,
           (member) => guard([member, ctx, confirming === member.id], () => this.#row(member, ctx, confirming === member.id)),
         )}

@@ -54,6 +54,8 @@ export const WAITING_ROOM_STRINGS: WaitingRoomStrings = {
   cancel: 'Cancel',
 };
 
+/** Rows rendered per animation frame (see `_progressive`). */
+const ROWS_PER_FRAME = 200;
 /** How often the waited times refresh. */
 const TICK_MS = 30_000;
 
@@ -208,7 +210,7 @@ export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
       ${this._renderError()}
       <ul part="waiting-list" aria-label=${t.title}>
         ${repeat(
-          knockers,
+          this._progressive(knockers, ROWS_PER_FRAME),
           (knocker) => knocker.id,
           (knocker) => {
             const minutes = Math.max(0, Math.floor((this._now - knocker.requested_at) / 60_000));

@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { define, ServerError, type CallcapsErrorEvent, type WaitingParticipant, type WaitingRoom } from '../../../src/core.js';
 import { EMPTY, FakeCall, member, MODERATOR, RESTRICTED } from '../fake-call.js';
@@ -144,7 +144,8 @@ describe('<waiting-room>', () => {
       const call = new FakeCall(HOST);
       call.waiting.next(Array.from({ length: 5000 }, (_, i) => knocker(`w${i}`, `W${i}`)));
       const el = await room(call);
-      expect(parts(el, 'waiting-participant').length).to.equal(5000);
+      expect(part(el, 'count')!.textContent).to.equal('5000 waiting');
+      await waitUntil(() => parts(el, 'waiting-participant').length === 5000, 'every row rendered', { timeout: 8000 });
     });
   });
 

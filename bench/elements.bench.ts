@@ -1,0 +1,95 @@
+/**
+ * The elements in Chromium: bench/elements.page.ts bundled by rollup with the
+ * production build of lit (no `development` condition), loaded into Debian's
+ * Chromium through playwright-core, timed in the page.
+ */
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import typescriptPlugin from '@rollup/plugin-typescript';
+import { chromium } from 'playwright-core';
+import { rollup, type Plugin } from 'rollup';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
+
+// The plugin's types describe its CommonJS build; under tsx the default import is the function.
+const typescript = typescriptPlugin as unknown as (options: object) => Plugin;
+
+async function bundle(): Promise<string> {
+  const build = await rollup({
+    input: 'bench/elements.page.ts',
+    onwarn: () => {},
+    plugins: [
+      nodeResolve({ browser: true }),
+      typescript({
+        // The sources, the bench page and the test double, compiled with the
+        // project's settings (legacy decorators, no define semantics).
+        tsconfig: false,
+        filterRoot: '.',
+        include: ['src/**/*.ts', 'bench/**/*.ts', 'test/elements/**/*.ts'],
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'ESNext',
+          moduleResolution: 'Bundler',
+          lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+          experimentalDecorators: true,
+          useDefineForClassFields: false,
+          skipLibCheck: true,
+          strict: true,
+        },
+        noEmitOnError: false,
+      }),
+    ],
+  });
+  const { output } = await build.generate({ format: 'iife' });
+  await build.close();
+  return output[0].code;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * 0.95))];
+const line = (name: string, values: number[], budget: string) =>
+  console.log(
+    `  ${name.padEnd(58)} median ${median(values).toFixed(2).padStart(7)} ms  p95 ${p95(values).toFixed(2).padStart(7)} ms  (n=${values.length}; budget ${budget})`,
+  );
+
+interface PageBench {
+  panelFirstRender(n: number, samples: number): Promise<{ first: number[]; all: number[] }>;
+  panelRowChange(n: number, samples: number): Promise<number[]>;
+  waitingRoom(n: number, samples: number): Promise<{ render: number[]; all: number[]; admitAll: number[] }>;
+  controlsUpdate(samples: number): Promise<number[]>;
+}
+
+export async function run(): Promise<void> {
+  const code = await bundle();
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs(), headless: true });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.setContent('<!doctype html><html><body></body></html>');
+    await page.addScriptTag({ content: code });
+    const call = <K extends keyof PageBench>(name: K, ...args: Parameters<PageBench[K]>) =>
+      page.evaluate(
+        ([name, args]) => ((window as unknown as { bench: Record<string, (...a: unknown[]) => unknown> }).bench[name] as (...a: unknown[]) => unknown)(...args),
+        [name, args] as [string, unknown[]],
+      ) as ReturnType<PageBench[K]>;
+
+    console.log(`\n## elements in Chromium (${browser.version()}, headless, production lit)`);
+    console.log(
+      'method: rollup bundle of the sources in a blank page; times taken in the page with performance.now() from the change ' +
+        '(append, observable emission, click, SelfCapabilities.update) to updateComplete plus a forced layout; ' +
+        'one animation frame between samples. Long lists render progressively (50 panel rows, 200 waiting rows a frame), ' +
+        'and rows use CSS content-visibility: auto (no virtualizer).',
+    );
+    await call('panelFirstRender', 100, 3); // warm-up
+    for (const n of [100, 1000, 5000]) {
+      const { first, all } = await call('panelFirstRender', n, n > 1000 ? 3 : 8);
+      line(`permissions-panel first render, ${n.toLocaleString('en')} participants`, first, n === 1000 ? '< 50 ms' : 'info');
+      line(`permissions-panel every row rendered (progressive), ${n.toLocaleString('en')}`, all, 'info');
+    }
+    for (const n of [100, 1000, 5000]) line(`permissions-panel one participant's change, ${n.toLocaleString('en')}`, await call('panelRowChange', n, 60), '< 2 ms, flat');
+    const waiting = await call('waitingRoom', 5000, 5);
+    line('waiting-room first render, 5,000 knockers', waiting.render, '< 50 ms');
+    line('waiting-room every row rendered (progressive), 5,000', waiting.all, 'info');
+    line('waiting-room admit-all reflected, 5,000 knockers', waiting.admitAll, '< 50 ms');
+    line('call-controls SelfCapabilities.update() to DOM', await call('controlsUpdate', 200), '< 1 ms');
+  } finally {
+    await browser.close();
+  }
+}
