@@ -24,6 +24,8 @@ const server = await createServer({
   apiKey: process.env.CALLCAPS_API_KEY || undefined,
   static: [
     { path: '/dist', dir: 'dist' },
+    // For the Vue embedding example (demo/embed/vue.html).
+    { path: '/vendor/vue', dir: 'node_modules/vue/dist' },
     { path: '/', dir: 'demo' },
   ],
 });

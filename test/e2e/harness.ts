@@ -43,6 +43,7 @@ export async function startDemo(): Promise<Demo> {
     logger: silentLogger,
     static: [
       { path: '/dist', dir: 'dist' },
+      { path: '/vendor/vue', dir: 'node_modules/vue/dist' },
       { path: '/', dir: 'demo' },
     ],
   });

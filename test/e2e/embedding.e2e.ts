@@ -1,0 +1,46 @@
+/** The embedding examples: plain HTML, an ES module page with its own tag names, and Vue 3. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { axeViolations, startDemo, type Demo } from './harness.js';
+
+describe('embedding examples', () => {
+  let demo: Demo;
+  before(async () => {
+    demo = await startDemo();
+  });
+  after(() => demo?.close());
+
+  it('plain HTML: a classic script, capabilities from the page, actions as events', async () => {
+    const { page, errors } = await demo.open(`${demo.server.url}/embed/plain.html`);
+    const hand = page.locator('call-controls [part~="hand"]');
+    await hand.click();
+    await page.locator('#last', { hasText: 'raiseHand' }).waitFor();
+    // gating="disable": what is not granted shows, disabled, with its reason.
+    assert.equal(await page.locator('call-controls [part~="end"]').getAttribute('aria-disabled'), 'true');
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(errors, []);
+  });
+
+  it('ES module: the self-contained bundle, registered under a prefix', async () => {
+    const { page, errors } = await demo.open(`${demo.server.url}/embed/module.html`);
+    await page.locator('acme-call-controls [part~="hand"]').click();
+    await page.locator('#last', { hasText: 'raiseHand' }).waitFor();
+    assert.equal(await page.getByText('You may lock the room.').isVisible(), true);
+    assert.equal(await page.getByText('You may not lock the room.').isVisible(), false);
+    assert.equal(await page.evaluate(() => customElements.get('call-controls')), undefined, 'only the prefixed tags');
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(errors, []);
+  });
+
+  it('Vue 3: properties bound with .prop, events with @, live capability changes', async () => {
+    const { page, errors } = await demo.open(`${demo.server.url}/embed/vue.html`);
+    await page.locator('call-controls [part~="hand"]').click();
+    await page.locator('output', { hasText: 'raiseHand' }).waitFor();
+    assert.equal(await page.locator('call-controls [part~="lock"]').count(), 0);
+    await page.getByLabel('Moderator').check();
+    await page.locator('call-controls [part~="lock"]').click();
+    await page.locator('output', { hasText: 'lock' }).waitFor();
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(errors, []);
+  });
+});
