@@ -238,7 +238,7 @@
       endDenied: "Seul un hôte peut terminer l'appel pour tous",
     },
     'permissions-panel': {
-      title: 'Participants', search: 'Rechercher des participants', count: '{count} participants',
+      title: 'Participants', search: 'Rechercher des participants', count: '{count} participants', countOne: '1 participant',
       presence: 'Présent', sendAudio: 'Audio', sendVideo: 'Vidéo', sendScreen: 'Écran', admin: 'Admin',
       muteAudio: 'Couper', muteVideo: 'Couper la vidéo', remove: 'Retirer', removeConfirm: "Retirer {name} de l'appel ?",
       removeConfirmYes: 'Retirer', cancel: 'Annuler', requests: 'Demandes', asks: '{name} demande {kinds}',

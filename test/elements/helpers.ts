@@ -1,5 +1,6 @@
 /** Small queries through an element's shadow root, by part and accessible attributes. */
 import type { LitElement } from 'lit';
+import { CallcapsElement } from '../../src/core.js';
 
 export const part = <T extends HTMLElement = HTMLElement>(el: Element, name: string, within?: Element): T | null =>
   (within ?? el.shadowRoot!).querySelector<T>(`[part~="${name}"]`);
@@ -35,15 +36,22 @@ export async function settle(el: LitElement): Promise<void> {
   await el.updateComplete;
 }
 
-/** Replaces console.warn while `fn` runs; returns what was logged. */
-export async function captureWarnings(fn: () => Promise<void>): Promise<unknown[][]> {
+/**
+ * Replaces console.warn while `fn` runs, with the missing-call warning due
+ * after `delay` ms, and waits past it; returns what was logged.
+ */
+export async function captureWarnings(fn: () => Promise<void>, delay = 0): Promise<unknown[][]> {
   const logged: unknown[][] = [];
   const original = console.warn;
+  const originalDelay = CallcapsElement.missingCallWarningDelay;
   console.warn = (...args: unknown[]) => void logged.push(args);
+  CallcapsElement.missingCallWarningDelay = delay;
   try {
     await fn();
+    await new Promise((resolve) => setTimeout(resolve, delay + 20));
   } finally {
     console.warn = original;
+    CallcapsElement.missingCallWarningDelay = originalDelay;
   }
   return logged;
 }

@@ -25,6 +25,8 @@ export interface PermissionsPanelStrings extends CommonStrings {
   title: string;
   search: string;
   count: string;
+  /** The count when it is one. */
+  countOne: string;
   presence: string;
   presenceLabel: string;
   sendAudio: string;
@@ -70,6 +72,7 @@ export const PERMISSIONS_PANEL_STRINGS: PermissionsPanelStrings = {
   title: 'Participants',
   search: 'Search participants',
   count: '{count} participants',
+  countOne: '1 participant',
   presence: 'Present',
   presenceLabel: 'Present: {name}',
   sendAudio: 'Audio',
@@ -394,7 +397,7 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
           .value=${this._query}
           @input=${(event: Event) => (this._query = (event.target as HTMLInputElement).value)}
         />
-        <span part="count" role="status">${format(t.count, { count: members.length })}</span>
+        <span part="count" role="status">${members.length === 1 ? t.countOne : format(t.count, { count: members.length })}</span>
       </div>
       ${caps.member.permissions
         ? html`<div class="apply" role="group" aria-label=${t.applyAll}>

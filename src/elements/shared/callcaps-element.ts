@@ -89,6 +89,7 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
   #strings?: S;
   #stringsFrom?: Partial<S>;
   #warned = false;
+  #warnTimer?: ReturnType<typeof setTimeout>;
   #limit = 0;
   #growing = false;
 
@@ -164,14 +165,29 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
     if (this._sourcesChanged(changed)) this._bind();
   }
 
-  protected override firstUpdated(): void {
-    if (!this.#warned && !this.call && !this._capabilitySource()) {
+  /**
+   * How long, in milliseconds, a connected element waits for its `call` (or
+   * `capabilities`) before warning once that it has none. Pages usually set
+   * the call a moment later, once `connect()` resolves.
+   */
+  static missingCallWarningDelay = 3000;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.#warned) return;
+    this.#warnTimer = setTimeout(() => {
+      if (this.call || this._capabilitySource()) return;
       this.#warned = true;
       console.warn(
         `callcaps: <${this.localName}> has no call${'capabilities' in this ? ' and no capabilities' : ''}: ` +
           'it offers nothing until you set its `.call` property.',
       );
-    }
+    }, (this.constructor as typeof CallcapsElement).missingCallWarningDelay);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#warnTimer);
   }
 
   /**

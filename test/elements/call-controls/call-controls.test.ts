@@ -459,6 +459,16 @@ describe('<call-controls>', () => {
       expect(warnings.length).to.equal(1);
       expect(String(warnings[0][0])).to.contain('<call-controls> has no call');
     });
+
+    it('does not warn when the call arrives a moment after the element, as after connect()', async () => {
+      const warnings = await captureWarnings(async () => {
+        const el = await fixture<CallControls>(html`<call-controls></call-controls>`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        el.call = new FakeCall(MODERATOR);
+        await el.updateComplete;
+      }, 100);
+      expect(warnings.length).to.equal(0);
+    });
   });
 
   describe('lifecycle and keyboard', () => {

@@ -249,7 +249,7 @@ describe('<permissions-panel>', () => {
       search.dispatchEvent(new Event('input'));
       await el.updateComplete;
       expect(parts(el, 'participant').map((r) => r.dataset.memberId)).to.deep.equal(['ana']);
-      expect(part(el, 'count')!.textContent).to.equal('1 participants');
+      expect(part(el, 'count')!.textContent).to.equal('1 participant');
     });
 
     it("one participant's change re-renders that row only", async () => {
