@@ -24,6 +24,9 @@ process.on('message', (message: string) => {
     for (let i = 0; i < 3; i++) gc?.();
     const { heapUsed, rss } = process.memoryUsage();
     process.send!({ memory: { heapUsed, rss } });
+  } else if (message === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send!({ cpu: (user + system) / 1000 });
   } else if (message === 'exit') {
     bare.close();
     server.close().then(() => process.exit(0));

@@ -1,6 +1,8 @@
 /**
  * The reference server under load, on loopback: 500 clients in one room.
- * - joins: the time for 500 clients to connect and each receive `call.joined`;
+ * - joins: the time for 500 clients to connect and each receive `call.joined`,
+ *   and the server process's CPU time meanwhile (steadier than the wall time
+ *   on a busy machine);
  * - fan-out: one permission update (`call.member.update`) from the owner until
  *   each of the 500 has its notification, beside a bare `ws` broadcast of the
  *   same payload to 500 clients, measured in the same run;
@@ -68,6 +70,11 @@ export async function run(): Promise<void> {
     child.once('message', (m) => resolve((m as { memory: { heapUsed: number; rss: number } }).memory));
     child.send('memory');
   });
+  /** The server process's CPU time so far (user + system), in ms. */
+  const cpu = () => new Promise<number>((resolve) => {
+    child.once('message', (m) => resolve((m as { cpu: number }).cpu));
+    child.send('cpu');
+  });
   const rest = (path: string, body: unknown) =>
     fetch(ready.url + path, { method: 'POST', headers: { authorization: 'Bearer bench-key', 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
 
@@ -77,6 +84,7 @@ export async function run(): Promise<void> {
     const idle = await memory();
 
     // 500 joins.
+    const cpuBefore = await cpu();
     const started = performance.now();
     const clients = await Promise.all(Array.from({ length: CLIENTS }, async (_, i) => {
       const ws = await open(ready.wsUrl);
@@ -86,6 +94,7 @@ export async function run(): Promise<void> {
       return { ws, id: params.self.id as string };
     }));
     const joinTime = performance.now() - started;
+    const joinCpu = (await cpu()) - cpuBefore;
     const owner = await open(ready.wsUrl);
     const ownerJoined = frame(owner, (m) => m.method === 'call.joined');
     owner.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'call.join', params: { room: 'bench', token } }));
@@ -119,6 +128,7 @@ export async function run(): Promise<void> {
     console.log(`\n## Reference server, ${CLIENTS} clients in one room (loopback, server in a child process)`);
     console.log(`method: ${ROUNDS} rounds, latency from the send to each client's frame (${update.length} samples); memory after GC, joined minus idle`);
     console.log(`  ${CLIENTS} joins, total                           ${ms(joinTime).padStart(12)}  (${(joinTime / CLIENTS).toFixed(2)} ms per join, each told to everyone present)`);
+    console.log(`  server CPU for the ${CLIENTS} joins                ${ms(joinCpu).padStart(12)}  (${(joinCpu / CLIENTS).toFixed(2)} ms per join, user + system)`);
     console.log(`  permission update fan-out                   p50 ${ms(u50).padStart(10)}  p99 ${ms(u99).padStart(10)}`);
     console.log(`  bare ws broadcast, same payload (baseline)  p50 ${ms(b50).padStart(10)}  p99 ${ms(b99).padStart(10)}`);
     console.log(`  ratio update / bare                         p50 ${(u50 / b50).toFixed(2).padStart(7)}×    p99 ${(u99 / b99).toFixed(2).padStart(7)}×`);
