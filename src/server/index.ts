@@ -196,7 +196,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const session = serve(ws, rpcHost);
+      const session = serve(ws, rpcHost, socket);
       sessions.add(session);
       ws.on('error', () => {});
       ws.on('close', () => {

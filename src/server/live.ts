@@ -58,6 +58,29 @@ export interface Hub {
 
 const OPEN = 1;
 
+/** The raw socket under a WebSocket: frames written while it is corked leave in one write. */
+export interface Wire {
+  cork(): void;
+  uncork(): void;
+}
+
+/**
+ * Outgoing frames are coalesced per connection: a connection's first frame in
+ * a turn of the event loop is written at once; if more follow in the same turn
+ * (a burst: 500 joins arriving together, each told to everyone), its socket is
+ * corked and they leave in one write once the turn's I/O is handled. One
+ * write per connection per turn instead of one per frame; order is unchanged.
+ */
+let turn = 0;
+let scheduled = false;
+const corked: Session[] = [];
+function nextTurn(): void {
+  scheduled = false;
+  turn++;
+  for (const s of corked) s.wire!.uncork();
+  corked.length = 0;
+}
+
 /** One WebSocket connection and, once it joined or knocked, its place in a call. */
 export class Session {
   state: 'idle' | 'joining' | 'lobby' | 'joined' | 'left' = 'idle';
@@ -74,11 +97,30 @@ export class Session {
   ejectTimer: ReturnType<typeof setTimeout> | undefined;
   closed = false;
 
-  constructor(readonly socket: WebSocket) {}
+  /** The turn of the event loop of the last frame sent, and whether the socket is corked until the next. */
+  #turn = -1;
+  #corked = false;
+
+  constructor(readonly socket: WebSocket, readonly wire?: Wire) {}
 
   /** Sends an already serialized frame, if the socket is still open. */
   send(text: string): void {
-    if (this.socket.readyState === OPEN) this.socket.send(text);
+    if (this.socket.readyState !== OPEN) return;
+    if (this.wire) {
+      if (this.#turn !== turn) {
+        this.#turn = turn;
+        this.#corked = false;
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(nextTurn);
+        }
+      } else if (!this.#corked) {
+        this.#corked = true;
+        this.wire.cork();
+        corked.push(this);
+      }
+    }
+    this.socket.send(text);
   }
 
   notify(method: string, params: unknown): void {

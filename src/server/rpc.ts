@@ -8,7 +8,7 @@ import type { WebSocket } from 'ws';
 import { can } from '../core/capabilities.js';
 import { mayActOn, type MemberAction, type RequestKind } from '../core/call.js';
 import { TokenError, verifyMeetingToken } from './auth.js';
-import { CODES, LiveCall, randomId, RpcError, Session, type Identity } from './live.js';
+import { CODES, LiveCall, randomId, RpcError, Session, type Identity, type Wire } from './live.js';
 import { administers, applies, JOIN_RULE, mergePermissions } from './policy.js';
 import type { Room } from './store.js';
 import {
@@ -386,8 +386,8 @@ export const METHODS: Readonly<Record<string, Handler>> = Object.freeze({
 type Id = string | number | null;
 
 /** Serves one WebSocket: frames in, replies and notifications out. */
-export function serve(socket: WebSocket, host: RpcHost): Session {
-  const s = new Session(socket);
+export function serve(socket: WebSocket, host: RpcHost, wire?: Wire): Session {
+  const s = new Session(socket, wire);
   const { burst, perSecond } = host.rateLimit;
   let tokens = burst;
   let last = Date.now();
