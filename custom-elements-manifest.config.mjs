@@ -6,4 +6,14 @@ export default {
   litelement: true,
   // Never rewrite package.json's "customElements" (the check writes to a scratch directory).
   packagejson: false,
+  plugins: [
+    {
+      // The analyzer lists modules in the order its file walk finishes, which
+      // varies from run to run; sort them so that the manifest is reproducible.
+      name: 'callcaps-sort-modules',
+      packageLinkPhase({ customElementsManifest }) {
+        customElementsManifest.modules.sort((a, b) => a.path.localeCompare(b.path));
+      },
+    },
+  ],
 };

@@ -22,3 +22,7 @@ if (fresh !== committed) {
   process.exit(1);
 }
 console.log('custom-elements.json is current');
+
+// The README's element reference is generated from the manifest too.
+const readme = spawnSync(process.execPath, ['scripts/element-reference.mjs', '--check'], { stdio: 'inherit' });
+if (readme.status !== 0) process.exit(1);
