@@ -1,4 +1,19 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+
+// The dark palette, for `theme="dark"` and for `prefers-color-scheme: dark` without `theme="light"`.
+// A declaration list, not a stylesheet: a plain string keeps the literal minifier away from it.
+const darkTokens = unsafeCSS(`
+  --_focus: var(--callcaps-focus-ring, #a8c7fa);
+  --_surface: var(--callcaps-surface, #1f1f1f);
+  --_on-surface: var(--callcaps-on-surface, #e3e3e3);
+  --_control: var(--callcaps-control, #303134);
+  --_on-control: var(--callcaps-on-control, #e3e3e3);
+  --_accent: var(--callcaps-accent, #a8c7fa);
+  --_on-accent: var(--callcaps-on-accent, #062e6f);
+  --_danger: var(--callcaps-danger, #f2b8b5);
+  --_on-danger: var(--callcaps-on-danger, #601410);
+  --_border: var(--callcaps-border, #8e918f);
+`);
 
 /**
  * What every element shares: the global `--callcaps-*` tokens resolved into
@@ -25,29 +40,11 @@ export const base = css`
     color: var(--_on-surface);
   }
   :host([theme='dark']) {
-    --_focus: var(--callcaps-focus-ring, #a8c7fa);
-    --_surface: var(--callcaps-surface, #1f1f1f);
-    --_on-surface: var(--callcaps-on-surface, #e3e3e3);
-    --_control: var(--callcaps-control, #303134);
-    --_on-control: var(--callcaps-on-control, #e3e3e3);
-    --_accent: var(--callcaps-accent, #a8c7fa);
-    --_on-accent: var(--callcaps-on-accent, #062e6f);
-    --_danger: var(--callcaps-danger, #f2b8b5);
-    --_on-danger: var(--callcaps-on-danger, #601410);
-    --_border: var(--callcaps-border, #8e918f);
+    ${darkTokens}
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {
-      --_focus: var(--callcaps-focus-ring, #a8c7fa);
-      --_surface: var(--callcaps-surface, #1f1f1f);
-      --_on-surface: var(--callcaps-on-surface, #e3e3e3);
-      --_control: var(--callcaps-control, #303134);
-      --_on-control: var(--callcaps-on-control, #e3e3e3);
-      --_accent: var(--callcaps-accent, #a8c7fa);
-      --_on-accent: var(--callcaps-on-accent, #062e6f);
-      --_danger: var(--callcaps-danger, #f2b8b5);
-      --_on-danger: var(--callcaps-on-danger, #601410);
-      --_border: var(--callcaps-border, #8e918f);
+      ${darkTokens}
     }
   }
   [hidden] {
