@@ -44,7 +44,7 @@ export type PermissionsUpdate = Partial<ParticipantPermissions>;
 
 /** A participant in the call, as the server describes it. */
 export interface Member {
-  /** A random session id, unique per connection. */
+  /** A random id, unique per join (a connection that resumes the member keeps it). */
   readonly id: string;
   readonly user_id: string;
   readonly name: string;
@@ -59,6 +59,8 @@ export interface Member {
   readonly screenshare: boolean;
   /** When the member joined, in milliseconds since the epoch. */
   readonly joined_at: number;
+  /** True while the member's connection is lost and the server keeps its place for it to resume; absent otherwise. */
+  readonly reconnecting?: boolean;
 }
 
 /** Someone knocking at a private or locked room. */

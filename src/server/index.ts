@@ -49,6 +49,12 @@ export interface ServerOptions {
   maxKnocks?: number;
   /** The per-connection rate limit: a bucket of `burst` requests refilled at `perSecond`. Default 60 and 30. */
   rateLimit?: { burst: number; perSecond: number };
+  /**
+   * How long a member whose connection dropped (closed without a close frame)
+   * keeps its place, in ms, for its client to resume it (`call.join { resume }`).
+   * Default 30000; 0 turns resuming off (a dropped member leaves at once).
+   */
+  reconnectGrace?: number;
 }
 
 export interface CallcapsServer {
@@ -118,6 +124,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
 
   const hub: Hub = {
     maxKnocks: options.maxKnocks ?? 50,
+    reconnectGrace: options.reconnectGrace ?? 30_000,
     audit: (entry) => store.audit(entry),
     disposed: (call) => {
       if (calls.get(call.room.name) === call) calls.delete(call.room.name);
@@ -138,6 +145,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
       if (!call) calls.set(room.name, (call = new LiveCall(hub, room, callType)));
       return call;
     },
+    existingCall: (name) => calls.get(name),
     audit(call, actor, target, action, detail) {
       store.audit({ room: call.room.name, actor: who(actor), target: target && who(target), action, detail });
     },
@@ -199,10 +207,11 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
       const session = serve(ws, rpcHost, socket);
       sessions.add(session);
       ws.on('error', () => {});
-      ws.on('close', () => {
+      ws.on('close', (code: number) => {
         session.closed = true;
         sessions.delete(session);
-        session.call?.drop(session);
+        // 1006: no close frame, the connection dropped (a network blip): the member's place is kept.
+        session.call?.drop(session, code === 1006);
       });
     });
   });
@@ -239,7 +248,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
         await new Promise<void>((r) => wss.close(() => r()));
         http.closeAllConnections();
         await closed;
-        for (const call of calls.values()) for (const s of call.members.values()) clearTimeout(s.ejectTimer);
+        for (const call of calls.values()) for (const s of call.members.values()) s.reset('left');
         calls.clear();
         store.close();
       })();

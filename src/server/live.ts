@@ -5,7 +5,7 @@
  * told: a participant whose flags changed gets a fresh `call.joined`; the
  * others who can see it get `member.*`.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { can, NO_CAPABILITIES, parseCapabilities, type CallCapabilitiesState } from '../core/capabilities.js';
 import type { LeftReason, Member, PermissionRequest, PermissionsUpdate, RequestKind, RoomState, WaitingParticipant } from '../core/call.js';
@@ -45,6 +45,8 @@ export interface Identity {
   readonly appRole: string;
   readonly permissions?: PermissionsUpdate;
   readonly hasToken: boolean;
+  /** The token's `user_id`, if it had one (a resume must come from the same token holder). */
+  readonly tokenUserId?: string;
   /** Unix seconds at which the participant is ejected, if the token asks for it. */
   readonly ejectAt?: number;
 }
@@ -52,6 +54,8 @@ export interface Identity {
 /** What a live call needs from the server around it. */
 export interface Hub {
   readonly maxKnocks: number;
+  /** How long a member whose connection dropped keeps its place, in ms; 0: it leaves at once. */
+  readonly reconnectGrace: number;
   audit(entry: Omit<AuditEntry, 'id' | 'at'>): void;
   disposed(call: LiveCall): void;
 }
@@ -84,7 +88,7 @@ function nextTurn(): void {
 /** One WebSocket connection and, once it joined or knocked, its place in a call. */
 export class Session {
   state: 'idle' | 'joining' | 'lobby' | 'joined' | 'left' = 'idle';
-  /** The member id in the current call (a new random id for every join). */
+  /** The member id in the current call (a new random id for every join; kept by a resume). */
   id = '';
   call: LiveCall | null = null;
   identity: Identity | null = null;
@@ -95,6 +99,10 @@ export class Session {
   knock: { name: string; at: number } | null = null;
   request: { kinds: RequestKind[]; at: number } | null = null;
   ejectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The secret a new connection presents to take this member's place (`call.join { resume }`); rotated by every resume. */
+  resumeKey = '';
+  /** Running while the connection dropped and the member's place is kept: the end of the grace period. */
+  graceTimer: ReturnType<typeof setTimeout> | undefined;
   closed = false;
 
   /** The turn of the event loop of the last frame sent, and whether the socket is corked until the next. */
@@ -130,7 +138,9 @@ export class Session {
   /** Back to a connection that is in no call. */
   reset(state: Session['state']): void {
     clearTimeout(this.ejectTimer);
-    this.ejectTimer = undefined;
+    clearTimeout(this.graceTimer);
+    this.ejectTimer = this.graceTimer = undefined;
+    this.resumeKey = '';
     this.state = state;
     this.call = null;
     this.flags = [];
@@ -251,6 +261,7 @@ export class LiveCall {
       waiting: s.caps.admit ? this.waitingList() : [],
       requests: this.requestsFor(s),
       access: { level: 'full', awaiting: null },
+      resume: s.resumeKey || undefined,
     });
     s.send(`{"jsonrpc":"2.0","method":"call.joined","params":{"call_id":${JSON.stringify(this.id)},"room":${JSON.stringify(this.roomState())},`
       + `"self":${memberJson(s.member)},"members":[${members.join(',')}],${rest.slice(1)}}`);
@@ -349,6 +360,7 @@ export class LiveCall {
       joined_at: Date.now(),
     };
     this.members.set(s.id, s);
+    this.issueKey(s);
     s.flags = deriveFlags(this.context(identity, s.member.permissions));
     s.flagsKey = s.flags.join(' ');
     s.caps = parseCapabilities(s.flags);
@@ -411,10 +423,63 @@ export class LiveCall {
     this.lobby.clear();
   }
 
-  /** A dropped connection: gone without a word to itself. */
-  drop(s: Session): void {
-    if (s.state === 'joined') this.remove(s, 'left', false);
+  /**
+   * A closed connection: gone without a word to itself. A member whose
+   * connection `dropped` (no close frame) keeps its place, marked
+   * `reconnecting`, for the grace period, so that it can resume.
+   */
+  drop(s: Session, dropped = false): void {
+    if (s.state === 'joined' && dropped && s.resumeKey) {
+      s.graceTimer = setTimeout(() => this.remove(s, 'left', false), this.hub.reconnectGrace);
+      this.update(s, { reconnecting: true });
+    } else if (s.state === 'joined') this.remove(s, 'left', false);
     else if (s.state === 'lobby') this.leaveLobby(s, 'left', false);
+  }
+
+  // ── Resuming ─────────────────────────────────────────────────────────────────
+
+  /** A new resume key: the member id (to find it) and 24 random bytes. None when resuming is off. */
+  issueKey(s: Session): void {
+    s.resumeKey = this.hub.reconnectGrace > 0 ? `${s.id}.${randomId(24)}` : '';
+  }
+
+  /** The member whose current resume key `key` is, if any. */
+  resumable(key: string): Session | undefined {
+    const dot = key.indexOf('.');
+    const s = dot > 0 ? this.members.get(key.slice(0, dot)) : undefined;
+    return s?.resumeKey && sameSecret(key, s.resumeKey) ? s : undefined;
+  }
+
+  /**
+   * A new connection `s` takes the place of the member `old` whose key it
+   * presented: same id, record, flags and pending request; a new key; a fresh
+   * `call.joined`. The others see the member back (`member.updated`). A
+   * connection `old` still had is closed (4409). `ejectAt` (the new token's)
+   * can only bring the ejection nearer.
+   */
+  resume(old: Session, s: Session, ejectAt: number | undefined): void {
+    const identity = old.identity!;
+    s.identity = ejectAt !== undefined && ejectAt < (identity.ejectAt ?? Infinity) ? { ...identity, ejectAt } : identity;
+    s.id = old.id;
+    s.state = 'joined';
+    s.call = this;
+    s.member = old.member;
+    s.request = old.request;
+    s.flags = old.flags;
+    s.flagsKey = old.flagsKey;
+    s.caps = old.caps;
+    old.reset('left');
+    if (!old.closed) old.socket.close(CODES.conflict, 'resumed on another connection');
+    this.members.set(s.id, s);
+    this.issueKey(s);
+    const before = s.member;
+    if (before.reconnecting) {
+      const { reconnecting: _, ...member } = before;
+      s.member = member;
+      this.announce(s, before);
+    }
+    this.sendJoined(s);
+    this.armEject(s);
   }
 
   disposeIfEmpty(): void {
@@ -444,6 +509,12 @@ function memberJson(member: Member): string {
   let text = memberJsonCache.get(member);
   if (text === undefined) memberJsonCache.set(member, (text = JSON.stringify(member)));
   return text;
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+/** Compares two secrets in constant time. */
+function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b));
 }
 
 export function waitingOf(s: Session): WaitingParticipant {

@@ -27,6 +27,8 @@ export interface RpcHost {
   callType(name: string): CallType | undefined;
   /** The live call of a room, created when there is none. */
   liveCall(room: Room, callType: CallType): LiveCall;
+  /** The live call of a room, if there is one. */
+  existingCall(name: string): LiveCall | undefined;
   audit(call: LiveCall, actor: Session, target: Session | null, action: string, detail?: unknown): void;
 }
 
@@ -127,11 +129,12 @@ const mute = (muted: boolean): Handler => (s, params, host) => {
 };
 
 async function join(s: Session, params: Json, host: RpcHost): Promise<unknown> {
-  keys(params, ['room', 'token', 'user_name']);
+  keys(params, ['room', 'token', 'user_name', 'resume']);
   const roomName = string(params.room, 'room', { max: 64, pattern: NAME });
   const token = params.token === undefined ? undefined : string(params.token, 'token', { max: 8192 });
   const userName = params.user_name === undefined ? undefined
     : string(typeof params.user_name === 'string' ? params.user_name.trim() : params.user_name, 'user_name', { max: 100 });
+  const resume = params.resume === undefined ? undefined : string(params.resume, 'resume', { min: 0, max: 1024 });
   if (s.state === 'joined' || s.state === 'lobby' || s.state === 'joining') fail(CODES.conflict, 'already in a call on this connection');
   if (!host.room(roomName)) fail(CODES.notFound, `no room "${roomName}"`);
   s.state = 'joining';
@@ -158,8 +161,16 @@ async function join(s: Session, params: Json, host: RpcHost): Promise<unknown> {
     appRole: claims?.app_role ?? 'user',
     permissions: claims?.permissions,
     hasToken: claims !== undefined,
+    tokenUserId: claims?.user_id,
     ejectAt: claims?.eject_at_token_exp && claims.exp !== undefined ? claims.exp : undefined,
   };
+  // A resume: a member whose connection dropped, back within the grace period with its current key and
+  // the same token holder. Its place is restored as it was; any other key is ignored (a plain join).
+  const old = resume === undefined ? undefined : host.existingCall(room.name)?.resumable(resume);
+  if (old && sameHolder(old.identity!, identity)) {
+    old.call!.resume(old, s, identity.ejectAt);
+    return { member_id: s.id, access: { level: 'full', awaiting: null }, resumed: true };
+  }
   const call = host.liveCall(room, callType);
   if (call.ended) {
     if (!identity.owner) fail(CODES.conflict, 'the call has ended');
@@ -184,6 +195,11 @@ async function join(s: Session, params: Json, host: RpcHost): Promise<unknown> {
   if (lobby) call.enterLobby(s);
   else call.admit(s, identity.name);
   return { member_id: s.id, access: { level: lobby ? 'lobby' : 'full', awaiting: null } };
+}
+
+/** Whether a resuming connection is the member's token holder again (or, like it, has no token). */
+function sameHolder(member: Identity, now: Identity): boolean {
+  return member.hasToken === now.hasToken && (!now.hasToken || (member.owner === now.owner && member.tokenUserId === now.tokenUserId));
 }
 
 /** Every request of the protocol. */

@@ -76,7 +76,7 @@ describe('enforcement: requests without the capability', () => {
 
   const snapshot = async () => {
     const probe = await joined(t, room, { token: await t.token({ room_name: room, is_owner: true, user_id: 'probe' }) });
-    const { call_id: _id, self: _self, capabilities: _caps, ...state } = probe.joined;
+    const { call_id: _id, self: _self, capabilities: _caps, resume: _resume, ...state } = probe.joined;
     await probe.c.request('call.leave');
     await settle();
     host.c.drain();

@@ -135,7 +135,7 @@ describe('fuzz: 10,000 seeded random and malformed frames from an unprivileged c
     observer.c.drain();
     const snapshot = async () => {
       const probe = await joined(t, 'fuzz', { token: await t.token({ room_name: 'fuzz', is_owner: true, user_id: 'probe' }) });
-      const { call_id: _, self: _s, capabilities: _c, ...state } = probe.joined;
+      const { call_id: _, self: _s, capabilities: _c, resume: _r, ...state } = probe.joined;
       await probe.c.request('call.leave');
       await settle(20);
       owner.c.drain();
