@@ -90,6 +90,8 @@ export class CallClient implements Call {
   #attempt = 0;
   #done = false;
   #knock: string | null = null;
+  /** The server's key for resuming this member after a dropped connection (never shared). */
+  #resume: string | undefined;
   #ready: Pending | null;
   readonly #url: string;
   readonly #options: ConnectOptions;
@@ -108,7 +110,7 @@ export class CallClient implements Call {
     const ws = (this.#ws = new WS(this.#url));
     ws.onopen = () => {
       const { room, token, userName } = this.#options;
-      this.#send('call.join', { room, token, user_name: userName }).then(
+      this.#send('call.join', { room, token, user_name: userName, resume: this.#resume }).then(
         (result) => {
           this.#attempt = 0;
           if (this.#knock !== null && result.access.level === 'lobby') this.requestAccess(this.#knock).catch(() => {});
@@ -148,6 +150,7 @@ export class CallClient implements Call {
         this.#room.set(p.room);
         this.#access.set(p.access ?? { level: 'full', awaiting: null });
         this.#left.set(null);
+        this.#resume = p.resume;
         this.capabilities.update(p.capabilities);
         this.#connected();
         break;
@@ -203,6 +206,7 @@ export class CallClient implements Call {
   /** Out of the call for good: nothing is known or allowed any more. */
   #finish(): void {
     this.#done = true;
+    this.#resume = undefined;
     this.#members.clear();
     this.#waitingMap.clear();
     this.#requestMap.clear();
