@@ -117,6 +117,22 @@ describe('a call, end to end', () => {
     await expectCleanPages();
   });
 
+  it('shows the local camera preview while sending video is allowed and the camera is on', async () => {
+    const owner = await join('demo-public', { owner: 'Ada' });
+    const preview = owner.page.locator('#preview');
+    const camera = control(owner.page, 'camera');
+    await camera.waitFor();
+    assert.equal(await preview.isVisible(), false, 'camera off: no preview');
+    await camera.click();
+    await owner.page.locator('#controls [part~="camera"][aria-pressed="false"]').waitFor();
+    await preview.waitFor({ state: 'visible' });
+    // The fake device delivers frames into the preview.
+    await owner.page.waitForFunction(() => (document.getElementById('preview') as HTMLVideoElement).videoWidth > 0);
+    await camera.click();
+    await preview.waitFor({ state: 'hidden' });
+    await expectCleanPages();
+  });
+
   it('makes a new guest knock while the room is locked', async () => {
     const owner = await join('demo-public', { owner: 'Ada' });
     await tile(owner.page, 'Ada').waitFor();
