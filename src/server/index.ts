@@ -55,6 +55,12 @@ export interface ServerOptions {
    * Default 30000; 0 turns resuming off (a dropped member leaves at once).
    */
   reconnectGrace?: number;
+  /**
+   * How often, in ms, the server pings every connection; one that has not
+   * answered the previous ping by the next is cut as dropped (its member then
+   * gets the reconnect grace). Default 30000; 0 turns the heartbeat off.
+   */
+  heartbeatInterval?: number;
 }
 
 export interface CallcapsServer {
@@ -121,6 +127,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
   const key = apiKey;
   const calls = new Map<string, LiveCall>();
   const sessions = new Set<Session>();
+  /** Whether each connection answered the last heartbeat ping. */
+  const alive = new WeakMap<WebSocket, boolean>();
 
   const hub: Hub = {
     maxKnocks: options.maxKnocks ?? 50,
@@ -206,6 +214,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const session = serve(ws, rpcHost, socket);
       sessions.add(session);
+      alive.set(ws, true);
+      ws.on('pong', () => alive.set(ws, true));
       ws.on('error', () => {});
       ws.on('close', (code: number) => {
         session.closed = true;
@@ -215,6 +225,24 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
       });
     });
   });
+
+  // A connection that died silently (no FIN, no close frame) is only noticed by
+  // pinging it: one that missed a ping is terminated, which closes it as 1006.
+  const heartbeatInterval = options.heartbeatInterval ?? 30_000;
+  const heartbeat =
+    heartbeatInterval > 0
+      ? setInterval(() => {
+          for (const client of wss.clients) {
+            if (!alive.get(client)) {
+              client.terminate();
+              continue;
+            }
+            alive.set(client, false);
+            client.ping();
+          }
+        }, heartbeatInterval)
+      : undefined;
+  heartbeat?.unref();
 
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolveListen, reject) => {
@@ -235,6 +263,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
     apiKeyGenerated,
     createToken: (properties) => signMeetingToken(tokenProperties(properties), key),
     close() {
+      clearInterval(heartbeat);
       closing ??= (async () => {
         const closed = new Promise<void>((r) => http.close(() => r()));
         for (const session of sessions) {

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WebSocket } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 import { createServer, type CallcapsServer, type ServerOptions, type TokenProperties } from '../../src/server/index.js';
 
 export const API_KEY = 'test-api-key-0123456789';
@@ -124,9 +124,9 @@ export class RpcClient {
     });
   }
 
-  static open(url: string): Promise<RpcClient> {
+  static open(url: string, options?: ClientOptions): Promise<RpcClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url);
+      const ws = new WebSocket(url, options);
       const client = new RpcClient(ws);
       ws.once('open', () => resolve(client));
       ws.once('error', reject);
