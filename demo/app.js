@@ -137,6 +137,7 @@
         label.textContent = member.id === self?.id ? `${member.name} (you)` : member.name;
         const badges = document.createElement('span');
         badges.className = 'badges';
+        if (member.reconnecting) badges.append(badge('Reconnecting…'));
         if (member.owner) badges.append(badge('Owner'));
         if (member.handraised) badges.append(badge('✋ Hand raised'));
         badges.append(badge(member.audio_muted ? 'Muted' : 'Mic on'));
