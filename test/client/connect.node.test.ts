@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { firstValueFrom, filter, type Observable } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
+import { record, until } from './observe.js';
 import { WebSocket } from 'ws';
 import { CapabilityError, ServerError, connect, type Call, type ConnectOptions } from '../../src/core.js';
 import { joined, startServer, type TestServer } from '../server/helpers.js';
@@ -8,20 +9,6 @@ import { joined, startServer, type TestServer } from '../server/helpers.js';
 const options = (room: string, extra: Partial<ConnectOptions> = {}): ConnectOptions => ({
   room, WebSocket, reconnect: { min: 20, max: 200 }, ...extra,
 });
-
-/** Resolves with the first value of `$` that passes `test`. */
-const until = <T>(value$: Observable<T>, test: (value: T) => boolean, ms = 3000): Promise<T> =>
-  Promise.race([
-    firstValueFrom(value$.pipe(filter(test))),
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timed out waiting for a value')), ms)),
-  ]);
-
-/** Records every emission of an observable. */
-function record<T>(value$: Observable<T>): T[] {
-  const values: T[] = [];
-  value$.subscribe((v) => values.push(v));
-  return values;
-}
 
 describe('connect()', () => {
   let t: TestServer;

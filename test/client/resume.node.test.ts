@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { firstValueFrom, filter, type Observable } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
+import { record, until } from './observe.js';
 import { WebSocket } from 'ws';
 import { can, connect, type Call, type ConnectOptions, type Member } from '../../src/core.js';
 import { joined, settle, startServer, type TestServer } from '../server/helpers.js';
@@ -19,18 +20,6 @@ class TrackedWebSocket extends WebSocket {
     super(url);
     sockets.push(this);
   }
-}
-
-const until = <T>(value$: Observable<T>, test: (value: T) => boolean, ms = 3000): Promise<T> =>
-  Promise.race([
-    firstValueFrom(value$.pipe(filter(test))),
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timed out waiting for a value')), ms)),
-  ]);
-
-function record<T>(value$: Observable<T>): T[] {
-  const values: T[] = [];
-  value$.subscribe((v) => values.push(v));
-  return values;
 }
 
 describe('connect(): resuming after a dropped connection', () => {
