@@ -10,6 +10,19 @@ describe('embedding examples', () => {
   });
   after(() => demo?.close());
 
+  it('the capability model alone from a classic script: flags in, grants out, malformed input fails closed', async () => {
+    const { page, errors } = await demo.open(`${demo.server.url}/embed/capabilities.html`);
+    const out = page.locator('#out');
+    await out.filter({ hasText: 'lock.on: granted' }).waitFor();
+    assert.match(await out.innerText(), /self\.mute\.audio\.off: not granted/);
+    await page.getByLabel('Capability flags (JSON array)').fill('["self", "end"]');
+    await out.filter({ hasText: 'self.mute.audio.off: granted' }).waitFor();
+    await page.getByLabel('Capability flags (JSON array)').fill('not json');
+    await out.filter({ hasText: 'end: not granted' }).waitFor();
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(errors, []);
+  });
+
   it('plain HTML: a classic script, capabilities from the page, actions as events', async () => {
     const { page, errors } = await demo.open(`${demo.server.url}/embed/plain.html`);
     const hand = page.locator('call-controls [part~="hand"]');
