@@ -22,8 +22,8 @@ const gc = (globalThis as { gc?: () => void }).gc;
 process.on('message', (message: string) => {
   if (message === 'memory') {
     for (let i = 0; i < 3; i++) gc?.();
-    const { heapUsed, rss } = process.memoryUsage();
-    process.send!({ memory: { heapUsed, rss } });
+    const { heapUsed, external, rss } = process.memoryUsage();
+    process.send!({ memory: { heapUsed, external, rss } });
   } else if (message === 'cpu') {
     const { user, system } = process.cpuUsage();
     process.send!({ cpu: (user + system) / 1000 });

@@ -66,8 +66,9 @@ async function fanOut(clients: WebSocket[], trigger: (round: number) => void, ar
 export async function run(): Promise<void> {
   const child = fork(new URL('./server-child.ts', import.meta.url), { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = await new Promise<Child>((resolve) => child.once('message', (m) => resolve(m as Child)));
-  const memory = () => new Promise<{ heapUsed: number; rss: number }>((resolve) => {
-    child.once('message', (m) => resolve((m as { memory: { heapUsed: number; rss: number } }).memory));
+  type Memory = { heapUsed: number; external: number; rss: number };
+  const memory = () => new Promise<Memory>((resolve) => {
+    child.once('message', (m) => resolve((m as { memory: Memory }).memory));
     child.send('memory');
   });
   /** The server process's CPU time so far (user + system), in ms. */
@@ -132,7 +133,9 @@ export async function run(): Promise<void> {
     console.log(`  permission update fan-out                   p50 ${ms(u50).padStart(10)}  p99 ${ms(u99).padStart(10)}`);
     console.log(`  bare ws broadcast, same payload (baseline)  p50 ${ms(b50).padStart(10)}  p99 ${ms(b99).padStart(10)}`);
     console.log(`  ratio update / bare                         p50 ${(u50 / b50).toFixed(2).padStart(7)}×    p99 ${(u99 / b99).toFixed(2).padStart(7)}×`);
-    console.log(`  memory per participant                      heap ${((loaded.heapUsed - idle.heapUsed) / CLIENTS / 1024).toFixed(1)} KB  rss ${((loaded.rss - idle.rss) / CLIENTS / 1024).toFixed(1)} KB  (payload ${sample.length} bytes)`);
+    const perClient = (key: keyof Memory) => `${((loaded[key] - idle[key]) / CLIENTS / 1024).toFixed(1)} KB`;
+    console.log(`  memory per participant                      heap ${perClient('heapUsed')}  external ${perClient('external')}  rss ${perClient('rss')}  (payload ${sample.length} bytes)`);
+    console.log('  (heap and external are what the server holds per participant; rss also keeps the allocator\'s high-water mark from the join burst)');
   } finally {
     child.send('exit');
     await new Promise((resolve) => child.once('exit', resolve));
