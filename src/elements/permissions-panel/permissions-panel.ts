@@ -1,6 +1,5 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, render, type PropertyValues, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
-import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { CallCapabilitiesState } from '../../core/capabilities.js';
 import {
@@ -139,6 +138,12 @@ interface RowContext {
   ready: boolean;
 }
 
+/** A row: its `<li>` (a lit render root of its own) and the member it last rendered. */
+interface Row {
+  li: HTMLLIElement;
+  member: Member | null;
+}
+
 /**
  * The host's view of the participants: their permissions, role and media, and
  * the pending requests, each action offered only when the server would accept
@@ -209,6 +214,15 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
   @state() private _applyAll = 'allowAllSend';
 
   #context?: RowContext;
+  /** The rows shown (after search and progressive rendering), in order. */
+  #shown: readonly Member[] = [];
+  /** The rows by member id, each its own lit render root inside `#list`. */
+  #rows = new Map<string, Row>();
+  #list: HTMLUListElement | null = null;
+  /** What the rows were last rendered with. */
+  #rendered: readonly Member[] = [];
+  #renderedCtx?: RowContext;
+  #renderedConfirming: string | null = null;
 
   protected override _bind(): void {
     super._bind();
@@ -230,6 +244,71 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     };
     const prev = this.#context;
     if (!prev || (Object.keys(next) as (keyof RowContext)[]).some((key) => next[key] !== prev[key])) this.#context = next;
+  }
+
+  /**
+   * The rows, outside lit's template: each row is its own render root, so that
+   * one participant's change costs one row whatever the length of the list.
+   * Unchanged members keep their object, so a reference scan against the rows
+   * last rendered finds the changed ones; the list's children move only when
+   * who is shown, or in what order, changes.
+   */
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    const list = this.renderRoot.querySelector<HTMLUListElement>('.list');
+    if (list !== this.#list) {
+      this.#list = list;
+      this.#rows.clear();
+      this.#rendered = [];
+    }
+    if (!list) return;
+    const shown = this.#shown;
+    const prev = this.#rendered;
+    const rows = this.#rows;
+    const ctx = this.#context!;
+    const confirming = this._confirming;
+    // Every row in `rows` was last rendered with `prev`'s context and confirmation.
+    const sameCtx = ctx === this.#renderedCtx;
+    const wasConfirming = this.#renderedConfirming;
+    this.#rendered = shown;
+    this.#renderedCtx = ctx;
+    this.#renderedConfirming = confirming;
+    let moved = shown.length !== prev.length;
+    for (let i = 0; i < shown.length; i++) {
+      const member = shown[i];
+      const id = member.id;
+      if (member === prev[i] && sameCtx && confirming === wasConfirming) continue;
+      if (!moved && id !== prev[i].id) moved = true;
+      let row = rows.get(id);
+      if (!row) {
+        const li = document.createElement('li');
+        li.setAttribute('part', 'participant');
+        li.className = 'row';
+        li.dataset.memberId = id;
+        rows.set(id, (row = { li, member: null }));
+      }
+      if (row.member !== member || !sameCtx || (confirming === id) !== (wasConfirming === id)) {
+        row.member = member;
+        render(this.#row(member, ctx, confirming === id), row.li, { host: this });
+      }
+    }
+    if (!moved) return;
+    if (shown.length !== rows.size) {
+      const ids = new Set(shown.map((member) => member.id));
+      for (const [id, row] of rows) {
+        if (!ids.has(id)) {
+          row.li.remove();
+          rows.delete(id);
+        }
+      }
+    }
+    // From the end, so that rows appended (joins, progressive rendering) move nothing else.
+    let next: Element | null = null;
+    for (let i = shown.length - 1; i >= 0; i--) {
+      const li: HTMLLIElement = rows.get(shown[i].id)!.li;
+      if (li.parentNode !== list || li.nextElementSibling !== next) list.insertBefore(li, next);
+      next = li;
+    }
   }
 
   #update(member: Member, update: { permissions?: PermissionsUpdate; role?: string }): void {
@@ -302,8 +381,7 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
         () => void this._act(muted ? 'unmute' : 'mute', [[channel], member.id]), muted,
       );
     };
-    return html`<li part="participant" class="row" data-member-id=${member.id}>
-      <span part="name" class="name">${member.name}${member.owner ? html` <span class="role">(${t.owner})</span>` : nothing}</span>
+    return html`<span part="name" class="name">${member.name}${member.owner ? html` <span class="role">(${t.owner})</span>` : nothing}</span>
       ${permToggle('presence', t.presence, t.presenceLabel, p.hasPresence, () => ({ hasPresence: !p.hasPresence }))}
       ${permToggle('send-audio', t.sendAudio, t.sendAudioLabel, holds(p.canSend, 'audio'), () => ({
         canSend: toggled(p.canSend, ALL_SEND, ['audio'], !holds(p.canSend, 'audio')),
@@ -343,8 +421,7 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
             >${t.removeConfirmYes}</button>
             <button part="remove-cancel" @click=${() => this.#confirm(null)}>${t.cancel}</button>
           </span>`
-        : this.#rowControl(ctx, member, 'remove', t.remove, t.removeLabel, remove, remove.allowed, () => this.#confirm(member.id))}
-    </li>`;
+        : this.#rowControl(ctx, member, 'remove', t.remove, t.removeLabel, remove, remove.allowed, () => this.#confirm(member.id))}`;
   }
 
   #renderRequests(ctx: RowContext): TemplateResult | typeof nothing {
@@ -387,7 +464,7 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     const members = this.#participants.value.filter(
       (m) => m.id !== selfId && (!query || m.name.toLowerCase().includes(query)),
     );
-    const confirming = this._confirming;
+    this.#shown = this._progressive(members, ROWS_PER_FRAME);
     return html`<div class="head">
         <input
           part="search"
@@ -411,14 +488,9 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
         : nothing}
       ${this.#renderRequests(ctx)}
       ${this._renderError()}
-      <ul part="participants" class="list" aria-label=${t.title}>
-        ${repeat(
-          this._progressive(members, ROWS_PER_FRAME),
-          (member) => member.id,
-          (member) => guard([member, ctx, confirming === member.id], () => this.#row(member, ctx, confirming === member.id)),
-        )}
-      </ul>`;
+      <ul part="participants" class="list" aria-label=${t.title}></ul>`;
   }
+
 }
 
 declare global {
