@@ -275,6 +275,83 @@ describe('<permissions-panel>', () => {
       expect(row(el, 'p0') === firstRow).to.equal(true);
     });
 
+    it("one participant's change mutates the DOM inside that row only", async () => {
+      const members = Array.from({ length: 200 }, (_, i) => member({ id: `p${i}`, name: `P${i}` }));
+      const call = callWith(MODERATOR, members);
+      const el = await panel(call);
+      await waitUntil(() => parts(el, 'participant').length === 200, 'every row rendered', { timeout: 5000 });
+      await el.updateComplete;
+      const changed = row(el, 'p50')!;
+      const records: MutationRecord[] = [];
+      const observer = new MutationObserver((batch) => records.push(...batch));
+      observer.observe(el.shadowRoot!, { subtree: true, childList: true, attributes: true, characterData: true });
+      const next = [...call.participants.value];
+      next[51] = { ...members[50], audio_muted: true, permissions: { ...members[50].permissions, hasPresence: false } };
+      call.participants.next(next);
+      await el.updateComplete;
+      records.push(...observer.takeRecords());
+      observer.disconnect();
+      expect(records.length).to.be.greaterThan(0);
+      const outside = records.filter((record) => record.target === changed || !changed.contains(record.target));
+      expect(outside.map((record) => `${record.type} ${(record.target as Element).outerHTML?.slice(0, 80) ?? record.target.nodeName}`)).to.deep.equal([]);
+      expect(row(el, 'p50') === changed).to.equal(true);
+      expect(control(el, 'p50', 'presence')!.getAttribute('aria-pressed')).to.equal('false');
+    });
+
+    it('follows joins, leaves, moves and search, keeping the rows of those who stay', async () => {
+      const call = callWith(MODERATOR);
+      const el = await panel(call);
+      const ids = () => parts(el, 'participant').map((r) => r.dataset.memberId);
+      const [ana, bob, owen] = ['ana', 'bob', 'owen'].map((id) => row(el, id));
+      const zoe = member({ id: 'zoe', name: 'Zoe' });
+      call.participants.next([ME, ANA, OWEN, zoe]);
+      await el.updateComplete;
+      expect(ids()).to.deep.equal(['ana', 'owen', 'zoe']);
+      expect(row(el, 'bob')).to.equal(null);
+      call.participants.next([ME, OWEN, BOB, zoe, ANA]);
+      await el.updateComplete;
+      expect(ids()).to.deep.equal(['owen', 'bob', 'zoe', 'ana']);
+      expect(row(el, 'ana') === ana && row(el, 'owen') === owen && row(el, 'bob') !== bob).to.equal(true);
+      const search = part<HTMLInputElement>(el, 'search')!;
+      search.value = 'o';
+      search.dispatchEvent(new Event('input'));
+      await el.updateComplete;
+      expect(ids()).to.deep.equal(['owen', 'bob', 'zoe']);
+      search.value = '';
+      search.dispatchEvent(new Event('input'));
+      await el.updateComplete;
+      expect(ids()).to.deep.equal(['owen', 'bob', 'zoe', 'ana']);
+      expect(row(el, 'owen') === owen).to.equal(true);
+      call.caps.update(RESTRICTED);
+      await el.updateComplete;
+      expect(has(el, 'participant')).to.equal(false);
+      call.caps.update(MODERATOR);
+      await el.updateComplete;
+      expect(ids()).to.deep.equal(['owen', 'bob', 'zoe', 'ana']);
+      expect(liveControls(el, 'ana')).to.deep.equal(ROW_CONTROLS);
+    });
+
+    it('re-renders every row when what rows share changes (strings, gating)', async () => {
+      const el = await panel(callWith(MODERATOR));
+      el.strings = { presence: 'Here', presenceLabel: 'Here: {name}' };
+      await el.updateComplete;
+      expect(['ana', 'bob'].map((id) => accessibleName(control(el, id, 'presence')!))).to.deep.equal(['Here: Ana', 'Here: Bob']);
+      expect(rowControls(el, 'owen')).to.deep.equal([]);
+      el.gating = 'disable';
+      await el.updateComplete;
+      expect(rowControls(el, 'owen')).to.deep.equal(ROW_CONTROLS);
+    });
+
+    it('one confirmation at a time: confirming another row closes the first', async () => {
+      const el = await panel(callWith(MODERATOR));
+      control(el, 'ana', 'remove')!.click();
+      await settle(el);
+      control(el, 'bob', 'remove')!.click();
+      await settle(el);
+      expect([has(el, 'remove-confirm'), !!control(el, 'ana', 'remove'), !!part(el, 'remove-confirm', row(el, 'bob')!)]).to.deep.equal([true, true, true]);
+      expect(parts(el, 'remove-confirm').length).to.equal(1);
+    });
+
     it('keys rows by member id', async () => {
       const call = callWith(MODERATOR);
       const el = await panel(call);
