@@ -30,6 +30,14 @@ const server = await createServer({
   ],
 });
 
+// Before anything is printed: whoever reads a link may press Ctrl-C at once.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.log('\nStopping…');
+    server.close().then(() => process.exit(0));
+  });
+}
+
 async function api(method, path, body) {
   const response = await fetch(`${server.url}${path}`, {
     method,
@@ -56,9 +64,3 @@ for (const room of DEMO_ROOMS) {
 }
 console.log('\nOpen the owner link in one window and the participant link in another. Ctrl-C stops.');
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    console.log('\nStopping…');
-    server.close().then(() => process.exit(0));
-  });
-}

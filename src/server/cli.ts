@@ -11,11 +11,12 @@ const server = await createServer({
   host: process.env.HOST || undefined,
   apiKey: process.env.CALLCAPS_API_KEY || undefined,
 });
-console.log(`callcaps server on ${server.url} (WebSocket ${server.wsUrl})`);
-if (server.apiKeyGenerated) console.log(`API key (set CALLCAPS_API_KEY to choose one): ${server.apiKey}`);
-
+// Before anything is printed, so that Ctrl-C right after the first line still closes cleanly.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     server.close().then(() => process.exit(0));
   });
 }
+console.log(`callcaps server on ${server.url} (WebSocket ${server.wsUrl})`);
+if (server.apiKeyGenerated) console.log(`API key (set CALLCAPS_API_KEY to choose one): ${server.apiKey}`);
+
