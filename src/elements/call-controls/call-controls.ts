@@ -4,8 +4,8 @@ import { live } from 'lit/directives/live.js';
 import type { OnOff } from '../../core/capabilities.js';
 import type { Member, RequestKind, RoomState } from '../../core/call.js';
 import { ObservableController } from '../../controllers/observable-controller.js';
-import { CallcapsElement, type CapabilitiesSource } from '../shared/callcaps-element.js';
-import { icons } from '../shared/icons.js';
+import { CallcapsElement, type CallAction, type CapabilitiesSource } from '../shared/callcaps-element.js';
+import { icons, type IconName } from '../shared/icons.js';
 import { COMMON_STRINGS, format, type CommonStrings } from '../shared/strings.js';
 import { base } from '../shared/styles.js';
 import { styles } from './call-controls.styles.js';
@@ -22,26 +22,47 @@ export type CallControl = (typeof CALL_CONTROLS)[number];
 /** The user-visible strings of `<call-controls>`. */
 export interface CallControlsStrings extends CommonStrings {
   controls: string;
+  /** Mic label while live (what pressing does); `unmute` while muted. */
   mic: string;
+  unmute: string;
+  /** Why a muted participant cannot unmute; `micMuteDenied`: why a live one cannot mute. */
   micDenied: string;
+  micMuteDenied: string;
   requestAudio: string;
+  /** Camera label while on; `startVideo` while off. */
   camera: string;
+  startVideo: string;
   cameraDenied: string;
+  cameraStopDenied: string;
   requestVideo: string;
+  /** Screen share label while not sharing; `stopSharing` while sharing. */
   screenshare: string;
+  stopSharing: string;
   screenshareDenied: string;
   requestScreenshare: string;
+  /** Hand label while lowered; `lowerHand` while raised. */
   hand: string;
+  lowerHand: string;
   handDenied: string;
+  lowerHandDenied: string;
+  /** Deafen label while hearing; `undeafen` while deafened. */
   deafen: string;
+  undeafen: string;
   deafenDenied: string;
+  undeafenDenied: string;
   requestPresence: string;
+  /** Lock label while unlocked; `unlock` while locked. */
   lock: string;
+  unlock: string;
   lockDenied: string;
+  unlockDenied: string;
   layout: string;
   layoutDenied: string;
+  /** Record label while not recording; `stopRecording` while recording. */
   record: string;
+  stopRecording: string;
   recordDenied: string;
+  stopRecordingDenied: string;
   dialpad: string;
   dialpadDenied: string;
   digit: string;
@@ -58,48 +79,68 @@ export interface CallControlsStrings extends CommonStrings {
   cancel: string;
   leave: string;
   requested: string;
+  /** The overflow menu's button (and the menu's name) in the compact layout. */
+  more: string;
 }
 
-/** English strings of `<call-controls>`. */
+/**
+ * English strings of `<call-controls>`. A toggle's label says what pressing it
+ * does now ("Mute" while live, "Unmute" while muted); a reason names the rule
+ * that keeps a control from acting.
+ */
 export const CALL_CONTROLS_STRINGS: CallControlsStrings = {
   ...COMMON_STRINGS,
   controls: 'Call controls',
-  mic: 'Mute microphone',
-  micDenied: 'The host has not allowed you to turn your microphone on or off',
+  mic: 'Mute',
+  unmute: 'Unmute',
+  micDenied: 'Your host has not allowed you to unmute',
+  micMuteDenied: 'This call does not let you mute yourself',
   requestAudio: 'Ask to speak',
-  camera: 'Turn camera off',
-  cameraDenied: 'The host has not allowed you to turn your camera on or off',
+  camera: 'Stop video',
+  startVideo: 'Start video',
+  cameraDenied: 'Your host has not allowed you to start your video',
+  cameraStopDenied: 'This call does not let you stop your video',
   requestVideo: 'Ask to turn your camera on',
   screenshare: 'Share screen',
-  screenshareDenied: 'The host has not allowed you to share your screen',
+  stopSharing: 'Stop sharing',
+  screenshareDenied: 'Your host has not allowed you to share your screen',
   requestScreenshare: 'Ask to share your screen',
   hand: 'Raise hand',
-  handDenied: 'The host has not allowed you to raise or lower your hand',
+  lowerHand: 'Lower hand',
+  handDenied: 'This call does not let you raise your hand',
+  lowerHandDenied: 'Only hosts can lower your hand',
   deafen: 'Deafen',
-  deafenDenied: 'The host has not allowed you to deafen yourself',
+  undeafen: 'Undeafen',
+  deafenDenied: 'This call does not let you deafen yourself',
+  undeafenDenied: 'Only hosts can undeafen you',
   requestPresence: 'Ask to join the call',
   lock: 'Lock room',
-  lockDenied: 'You are not allowed to lock or unlock the room',
+  unlock: 'Unlock room',
+  lockDenied: 'Only hosts can lock the room',
+  unlockDenied: 'Only hosts can unlock the room',
   layout: 'Layout',
-  layoutDenied: 'You are not allowed to change the layout',
-  record: 'Record',
-  recordDenied: 'You are not allowed to start or stop recording',
+  layoutDenied: 'Only hosts can change the layout',
+  record: 'Start recording',
+  stopRecording: 'Stop recording',
+  recordDenied: 'Only hosts can start recording',
+  stopRecordingDenied: 'Only hosts can stop recording',
   dialpad: 'Dialpad',
-  dialpadDenied: 'You are not allowed to send digits',
+  dialpadDenied: 'This call does not let you send digits',
   digit: 'Send {digit}',
   devices: 'Devices',
-  devicesDenied: 'You are not allowed to choose your devices',
+  devicesDenied: 'You can choose devices once you are in the call',
   cameraDevice: 'Camera',
   microphoneDevice: 'Microphone',
   speakerDevice: 'Speaker',
   unnamedDevice: '{kind} {n}',
   end: 'End call for everyone',
-  endDenied: 'Only a host can end the call for everyone',
+  endDenied: 'Only hosts can end the call for everyone',
   endConfirm: 'End the call for everyone?',
   endConfirmYes: 'End for everyone',
   cancel: 'Cancel',
   leave: 'Leave',
   requested: 'Your request was sent to the hosts',
+  more: 'More controls',
 };
 
 /** The state the controls show when there is no call (gating-only use). */
@@ -122,24 +163,77 @@ const DEVICE_KINDS = [
   ['audiooutput', 'speaker', 'speakerDevice'],
 ] as const;
 
+type Key = keyof CallControlsStrings;
+/** One face of a toggle: its label (what pressing does), its icon, and why that is refused. */
+type Face = readonly [label: Key, icon: IconName, denied: Key];
+type Toggle = 'mic' | 'camera' | 'screenshare' | 'hand' | 'deafen' | 'lock' | 'record';
+
+/**
+ * Each toggle's two faces, indexed by whether its capability's `on` state
+ * holds (muted, video muted, sharing, raised, deaf, locked, recording).
+ */
+const FACES: Record<Toggle, readonly [Face, Face]> = {
+  mic: [['mic', 'mic', 'micMuteDenied'], ['unmute', 'mic-off', 'micDenied']],
+  camera: [['camera', 'camera', 'cameraStopDenied'], ['startVideo', 'camera-off', 'cameraDenied']],
+  screenshare: [['screenshare', 'screenshare', 'screenshareDenied'], ['stopSharing', 'screenshare-off', 'screenshareDenied']],
+  hand: [['hand', 'hand', 'handDenied'], ['lowerHand', 'hand-off', 'lowerHandDenied']],
+  deafen: [['deafen', 'deafen', 'deafenDenied'], ['undeafen', 'deafen-off', 'undeafenDenied']],
+  lock: [['lock', 'unlock', 'lockDenied'], ['unlock', 'lock', 'unlockDenied']],
+  record: [['record', 'record', 'recordDenied'], ['stopRecording', 'record-stop', 'stopRecordingDenied']],
+};
+
+/** One control as `#control()` renders it: a bar button, or an item of the overflow menu. */
+interface Control {
+  part: string;
+  label: string;
+  icon: IconName;
+  allowed: boolean;
+  reason?: string;
+  /** `data-state`: whether the feature the part names is on (mic on = live). */
+  state?: 'on' | 'off';
+  mode?: 'request';
+  look?: string;
+  expanded?: boolean;
+  onClick: () => void;
+}
+
+/** The controls that go to the overflow menu in the compact layout. */
+const OVERFLOW = ['deafen', 'lock', 'layout', 'record', 'dialpad', 'devices'];
+
 /**
  * The call's controls, each offered only as far as the server granted it.
  *
- * @tagname call-controls
- * @summary Mic, camera, screen share, hand, deafen, lock, layout, dialpad, devices, record, end and leave controls gated by capabilities.
+ * A toggle's label and icon follow its state and say what pressing it does
+ * ("Mute" with a microphone while live, "Unmute" with a crossed-out one while
+ * muted). Because the label changes, toggles carry no `aria-pressed` (WAI-ARIA
+ * APG: a toggle button's label must not change with its pressed state, and
+ * "Unmute, pressed" would contradict itself); the state is in the name, the
+ * icon (`data-icon`), the colour and `data-state`. This is how Material Web's
+ * icon button behaves with a selected label.
  *
- * @slot mic-icon - Replaces the microphone icon.
- * @slot camera-icon - Replaces the camera icon.
- * @slot screenshare-icon - Replaces the screen share icon.
- * @slot hand-icon - Replaces the raised-hand icon.
- * @slot deafen-icon - Replaces the deafen icon.
+ * @tagname call-controls
+ * @summary Mic, camera, screen share, hand, deafen, lock, layout, dialpad, devices, record, end and leave controls gated by capabilities, labelled or compact.
+ *
+ * @slot mic-icon - Replaces the microphone icon (shown while live).
+ * @slot mic-off-icon - Replaces the crossed-out microphone (shown while muted).
+ * @slot camera-icon - Replaces the camera icon (shown while the camera is on).
+ * @slot camera-off-icon - Replaces the crossed-out camera (shown while it is off).
+ * @slot screenshare-icon - Replaces the screen share icon (shown while not sharing).
+ * @slot screenshare-off-icon - Replaces the stop-sharing icon (shown while sharing).
+ * @slot hand-icon - Replaces the raised-hand icon (shown while the hand is down).
+ * @slot hand-off-icon - Replaces the lower-hand icon (shown while the hand is raised).
+ * @slot deafen-icon - Replaces the headphones icon (shown while hearing).
+ * @slot deafen-off-icon - Replaces the crossed-out headphones (shown while deafened).
  * @slot request-presence-icon - Replaces the ask-to-join icon.
- * @slot lock-icon - Replaces the lock icon.
- * @slot record-icon - Replaces the record icon.
+ * @slot lock-icon - Replaces the closed lock (shown while the room is locked).
+ * @slot unlock-icon - Replaces the open lock (shown while the room is unlocked).
+ * @slot record-icon - Replaces the record icon (shown while not recording).
+ * @slot record-stop-icon - Replaces the stop icon (shown while recording).
  * @slot dialpad-icon - Replaces the dialpad icon.
  * @slot devices-icon - Replaces the devices icon.
  * @slot end-icon - Replaces the end-call icon.
  * @slot leave-icon - Replaces the leave icon.
+ * @slot more-icon - Replaces the icon of the overflow menu's button (compact layout).
  *
  * @event callcaps-action - Before every action, cancelable: `detail.action` is the `Call` method (or `selectDevice`), `detail.args` its arguments. Cancel it to handle the action yourself; without a `call` it is the only effect.
  * @event callcaps-error - An action failed (the call rejected it or the server refused): `detail.error`, `detail.action`. The element also shows the message.
@@ -147,16 +241,17 @@ const DEVICE_KINDS = [
  * @csspart error - The aria-live region that shows a failed action's message.
  * @csspart error-dismiss - The button that dismisses the error.
  *
- * @csspart bar - The group holding every control.
- * @csspart mic - Mute toggle (`aria-pressed` when muted); `data-mode="request"` when it asks the hosts instead.
- * @csspart camera - Camera toggle (`aria-pressed` when off); `data-mode="request"` when it asks the hosts instead.
- * @csspart screenshare - Screen share toggle; `data-mode="request"` when it asks the hosts instead.
- * @csspart hand - Raise-hand toggle.
- * @csspart deafen - Deafen toggle.
+ * @csspart bar - The group holding every control; `data-layout` is `full` or `compact`.
+ * @csspart mic - Mute toggle: "Mute" while live, "Unmute" while muted; `data-state` `on` (live) or `off` (muted); `data-mode="request"` when it asks the hosts instead.
+ * @csspart camera - Camera toggle: "Stop video" / "Start video"; `data-state` `on` or `off`; `data-mode="request"` when it asks the hosts instead.
+ * @csspart screenshare - Screen share toggle: "Share screen" / "Stop sharing"; `data-state` `on` while sharing; `data-mode="request"` when it asks the hosts instead.
+ * @csspart hand - Hand toggle: "Raise hand" / "Lower hand"; `data-state` `on` while raised.
+ * @csspart deafen - Deafen toggle: "Deafen" / "Undeafen"; `data-state` `on` while deafened.
  * @csspart request-presence - Asks the hosts for presence (shown to a participant without it).
- * @csspart lock - Room lock toggle.
- * @csspart layout - The layout menu (a select of the room's layouts).
- * @csspart record - Recording toggle.
+ * @csspart lock - Room lock toggle: "Lock room" / "Unlock room"; `data-state` `on` while locked.
+ * @csspart layout - The layout menu (a select of the room's layouts; in the compact overflow menu, a group of radio items).
+ * @csspart layout-option - One layout in the compact overflow menu.
+ * @csspart record - Recording toggle: "Start recording" / "Stop recording"; `data-state` `on` while recording.
  * @csspart dialpad - Opens the dialpad.
  * @csspart dialpad-keys - The dialpad's keys group.
  * @csspart digit - One dialpad key; sends its DTMF digit.
@@ -170,6 +265,9 @@ const DEVICE_KINDS = [
  * @csspart end-confirm-yes - Confirms ending the call.
  * @csspart end-cancel - Cancels ending the call.
  * @csspart leave - Leaves the call.
+ * @csspart more - The overflow menu's button (compact layout, when any control overflows).
+ * @csspart menu - The overflow menu; its items keep their parts (`lock`, `record`…).
+ * @csspart locked - The lock badge on a control the participant cannot use (its reason is the control's description and title).
  * @csspart status - The aria-live status line (reconnecting, request sent).
  *
  * @cssproperty --call-controls-gap - Space between controls (falls back to `--callcaps-gap`).
@@ -182,14 +280,17 @@ const DEVICE_KINDS = [
  * @cssproperty --callcaps-on-surface - Text colour on the surface.
  * @cssproperty --callcaps-control - Background of controls.
  * @cssproperty --callcaps-on-control - Text and icon colour of controls.
- * @cssproperty --callcaps-accent - Background of pressed toggles and primary actions.
+ * @cssproperty --callcaps-accent - Background of toggles that are on (sharing, hand raised, locked, recording) and primary actions.
  * @cssproperty --callcaps-on-accent - Text colour on the accent.
- * @cssproperty --callcaps-danger - Background of destructive actions and error text.
+ * @cssproperty --callcaps-danger - Background of a muted mic, a camera that is off, destructive actions and error text.
  * @cssproperty --callcaps-on-danger - Text colour on the danger colour.
  * @cssproperty --callcaps-border - Border colour of controls.
  */
 export class CallControls extends CallcapsElement<CallControlsStrings> {
   static override styles = [base, styles];
+
+  /** With `variant="auto"`, the element lays itself out compact below this width, in CSS pixels. */
+  static compactWidth = 600;
 
   protected override readonly _defaults = CALL_CONTROLS_STRINGS;
   readonly #self = new ObservableController<Member | null>(this, null);
@@ -198,10 +299,11 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
   @state() private _local: LocalState = {
     audio_muted: false, video_muted: false, screenshare: false, handraised: false, deaf: false, locked: false, recording: false,
   };
-  @state() private _open: 'dialpad' | 'devices' | 'end' | null = null;
+  @state() private _open: 'dialpad' | 'devices' | 'end' | 'more' | null = null;
   @state() private _devices: MediaDeviceInfo[] = [];
   @state() private _chosen: Record<string, string> = {};
   @state() private _status = '';
+  @state() private _narrow = false;
 
   /** Capabilities to gate on without a call (a `SelfCapabilities` or an Observable of the state); they win over the call's. */
   @property({ attribute: false }) capabilities?: CapabilitiesSource;
@@ -209,7 +311,13 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
   /** Space-separated part names that narrow what is offered (it never offers what is not granted); unset offers all. */
   @property() controls?: string;
 
+  /** `full` (icons and labels), `compact` (icons whose tooltips are their names, the less common controls in a "More" menu), or `auto`: compact while narrower than `CallControls.compactWidth`. */
+  @property({ reflect: true }) variant: 'auto' | 'full' | 'compact' = 'auto';
+
   #offered: ReadonlySet<string> | null = null;
+  #resize?: ResizeObserver;
+  /** Where focus goes after the next update (a selector, or `first`/`last` of the menu's items). */
+  #focusNext?: string;
 
   protected override _capabilitySource(): CapabilitiesSource | undefined {
     return this.capabilities ?? super._capabilitySource();
@@ -225,12 +333,38 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     this.#room.source = this.call?.room$;
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#resize ??= new ResizeObserver(([entry]) => {
+      this._narrow = entry.contentRect.width < (this.constructor as typeof CallControls).compactWidth;
+    });
+    this.#resize.observe(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#resize?.disconnect();
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     if (changed.has('controls')) {
       const names = this.controls?.split(/\s+/).filter(Boolean);
       this.#offered = names ? new Set(names) : null;
     }
+  }
+
+  protected override updated(): void {
+    const next = this.#focusNext;
+    if (!next) return;
+    this.#focusNext = undefined;
+    const items = this.#menuItems();
+    (next === 'first' ? items[0] : next === 'last' ? items.at(-1) : this.renderRoot.querySelector<HTMLElement>(next))?.focus();
+  }
+
+  /** Whether the compact layout is in use. */
+  get #compact(): boolean {
+    return this.variant === 'compact' || (this.variant === 'auto' && this._narrow);
   }
 
   /** The live state: the call's, or the local one without a call. */
@@ -259,6 +393,7 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
   }
 
   async #openPopup(which: 'dialpad' | 'devices' | 'end'): Promise<void> {
+    const fromMenu = this._open === 'more';
     this._open = this._open === which ? null : which;
     if (this._open === 'devices') {
       try {
@@ -267,15 +402,57 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
         this._devices = [];
       }
     }
-    if (this._open === 'end') {
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('[part~="end-confirm-yes"]')?.focus();
-    }
+    if (this._open === 'end') this.#focusNext = '[part~="end-confirm-yes"]';
+    else if (fromMenu) this.#focusNext = '.popup :is(button, select)';
+    this.requestUpdate();
   }
 
   #closeEnd(): void {
     this._open = null;
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part~="end"]')?.focus());
+    this.#focusNext = '[part~="end"]';
+  }
+
+  /** Opens the overflow menu with focus on its first (or last) item, or closes it. */
+  #toggleMenu(focus: 'first' | 'last' | null): void {
+    this._open = focus ? 'more' : null;
+    this.#focusNext = focus ?? undefined;
+  }
+
+  #menuItems(): HTMLElement[] {
+    return [...this.renderRoot.querySelectorAll<HTMLElement>('[role="menu"] [role^="menuitem"]')];
+  }
+
+  #closeMenu(): void {
+    this._open = null;
+    this.#focusNext = '[part~="more"]';
+  }
+
+  #onMoreKey(event: KeyboardEvent): void {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      this.#toggleMenu(event.key === 'ArrowDown' ? 'first' : 'last');
+    }
+  }
+
+  /** Menu keys (WAI-ARIA APG menu button): arrows move and wrap, Home/End jump, Escape closes and returns focus, Tab closes. */
+  #onMenuKey(event: KeyboardEvent): void {
+    const items = this.#menuItems();
+    const at = items.indexOf(this.shadowRoot!.activeElement as HTMLElement);
+    const move = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: items.length - 1 }[event.key];
+    if (move !== undefined) {
+      event.preventDefault();
+      items[(move + items.length) % items.length]?.focus();
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      this.#closeMenu();
+    } else if (event.key === 'Tab') {
+      this._open = null;
+    }
+  }
+
+  #onMenuFocusOut(event: FocusEvent): void {
+    const to = event.relatedTarget as Element | null;
+    if (this._open === 'more' && !(to && (to.closest('[role="menu"]') || to.matches('[part~="more"]')))) this._open = null;
   }
 
   #sendDigit(digit: string): void {
@@ -295,33 +472,73 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
   }
 
   /**
-   * A toggle: it needs the direction it would perform, is shown disabled when
-   * only the other direction is granted, and hidden (with `gating="hide"`) when
-   * neither is, unless it can ask the hosts (request mode).
+   * One control: a labelled button, an icon-only one whose label is its
+   * tooltip (compact), or an item of the overflow menu (`item`). One that the
+   * participant cannot use stays readable, with a lock badge and the reason as
+   * its title and accessible description, instead of fading out.
+   */
+  #control(o: Control, item: boolean): TemplateResult {
+    const reasonId = (!o.allowed || o.mode) && o.reason ? `${o.part}-reason` : undefined;
+    return html`<button
+        part=${o.part}
+        class=${o.look ?? nothing}
+        role=${item ? 'menuitem' : nothing}
+        tabindex=${item ? '-1' : nothing}
+        aria-expanded=${o.expanded === undefined || item ? nothing : String(o.expanded)}
+        aria-disabled=${o.allowed ? nothing : 'true'}
+        aria-describedby=${reasonId ?? nothing}
+        title=${reasonId ? o.reason! : nothing}
+        data-mode=${o.mode ?? nothing}
+        data-state=${o.state ?? nothing}
+        data-icon=${o.icon}
+        aria-haspopup=${o.part === 'more' ? 'menu' : nothing}
+        aria-controls=${o.part === 'more' && o.expanded ? 'more-menu' : nothing}
+        @keydown=${o.part === 'more' ? this.#onMoreKey : nothing}
+        @click=${() => {
+          if (!o.allowed) return;
+          o.onClick();
+          // A menu item closes the menu and returns focus to its button, unless it opened a popup.
+          if (item && this._open === 'more') this.#closeMenu();
+        }}
+      ><slot name=${`${o.icon}-icon`}>${icons[camel(o.icon) as 'mic']}</slot><span class="label">${o.label}</span>${o.allowed
+          ? nothing
+          : html`<span part="locked" class="badge">${icons.lock}</span>`}</button
+      >${reasonId ? html`<span id=${reasonId} hidden>${o.reason}</span>` : nothing}`;
+  }
+
+  #offers(part: string): boolean {
+    return !this.#offered || this.#offered.has(part);
+  }
+
+  /**
+   * A toggle: it needs the direction it would perform, is shown disabled (with
+   * the rule that refuses that direction) when only the other direction is
+   * granted, and hidden (with `gating="hide"`) when neither is, unless it can
+   * ask the hosts (request mode).
    */
   #toggle(
-    part: CallControl,
+    part: Toggle,
     isOn: boolean,
     dir: OnOff,
-    denied: string,
     perform: () => void,
-    request?: { kind: RequestKind; label: string },
+    item: boolean,
+    request?: { kind: RequestKind; label: Key },
   ): TemplateResult | typeof nothing {
-    if (this.#offered && !this.#offered.has(part)) return nothing;
+    if (!this.#offers(part)) return nothing;
     const t = this.t;
     const needed = isOn ? dir.off : dir.on;
-    const base = { part, label: t[part as 'mic'], icon: icons[part as 'mic'] };
+    const [label, icon, denied] = FACES[part][isOn ? 1 : 0];
+    const reason = this._ready ? t[denied] : this._notReadyReason;
     if (!needed && request) {
-      return this._control({ ...base, label: request.label, allowed: true, mode: 'request', onClick: () => void this.#request(request.kind) });
+      return this.#control(
+        { part, label: t[request.label], icon, reason, allowed: true, mode: 'request', onClick: () => void this.#request(request.kind) },
+        item,
+      );
     }
     if (!dir.on && !dir.off && this.gating === 'hide') return nothing;
-    return this._control({
-      ...base,
-      pressed: isOn,
-      allowed: needed,
-      reason: this._ready ? denied : this._notReadyReason,
-      onClick: perform,
-    });
+    // Mic and camera are "on" while live; the others while their flag's state holds.
+    const on = part === 'mic' || part === 'camera' ? !isOn : isOn;
+    return this.#control({ part, label: t[label], icon, state: on ? 'on' : 'off', allowed: needed, reason, onClick: perform }, item);
   }
 
   /** A plain button gated by one capability. */
@@ -330,27 +547,49 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     granted: boolean,
     denied: string,
     onClick: () => void,
+    item: boolean,
     extra: { look?: string; expanded?: boolean } = {},
   ): TemplateResult | typeof nothing {
-    if ((this.#offered && !this.#offered.has(part)) || (!granted && this.gating === 'hide')) return nothing;
-    const key = camel(part) as 'end';
-    return this._control({
-      part,
-      label: this.t[key],
-      icon: icons[key],
-      allowed: granted,
-      reason: this._ready ? denied : this._notReadyReason,
-      onClick,
-      ...extra,
-    });
+    if (!this.#offers(part) || (!granted && this.gating === 'hide')) return nothing;
+    return this.#control(
+      {
+        part,
+        label: this.t[camel(part) as 'end'],
+        icon: part as IconName,
+        allowed: granted,
+        reason: this._ready ? denied : this._notReadyReason,
+        onClick,
+        ...extra,
+      },
+      item,
+    );
   }
 
-  #renderLayout(): TemplateResult | typeof nothing {
+  #renderLayout(item: boolean): TemplateResult | typeof nothing {
     const room = this.#room.value;
     const granted = this._caps.setLayout;
-    if ((this.#offered && !this.#offered.has('layout')) || !room?.layouts.length || (!granted && this.gating === 'hide')) return nothing;
+    if (!this.#offers('layout') || !room?.layouts.length || (!granted && this.gating === 'hide')) return nothing;
     const t = this.t;
     const reason = this._ready ? t.layoutDenied : this._notReadyReason;
+    const reasonSpan = granted ? nothing : html`<span id="layout-reason" hidden>${reason}</span>`;
+    if (item) {
+      // A select has no place in a menu: the layouts become radio items of a group.
+      return html`<div part="layout" role="group" aria-label=${t.layout}>
+        ${room.layouts.map(
+          (layout) => html`<button
+            part="layout-option"
+            role="menuitemradio"
+            tabindex="-1"
+            aria-checked=${String(layout === room.layout)}
+            aria-disabled=${granted ? nothing : 'true'}
+            aria-describedby=${granted ? nothing : 'layout-reason'}
+            title=${granted ? nothing : reason}
+            data-icon="layout"
+            @click=${() => granted && (this.#closeMenu(), void this._act('setLayout', [layout]))}
+          >${icons.layout}<span class="label">${layout}</span></button>`,
+        )}${reasonSpan}
+      </div>`;
+    }
     return html`<select
         part="layout"
         aria-label=${t.layout}
@@ -361,7 +600,7 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
         @change=${(event: Event) => void this._act('setLayout', [(event.target as HTMLSelectElement).value])}
       >
         ${room.layouts.map((layout) => html`<option value=${layout} ?selected=${layout === room.layout}>${layout}</option>`)}
-      </select>${granted ? nothing : html`<span id="layout-reason" hidden>${reason}</span>`}`;
+      </select>${reasonSpan}`;
   }
 
   #renderPopup(): TemplateResult | typeof nothing {
@@ -417,35 +656,82 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     const s = this.#state();
     const self = this.#self.value;
     const joined = this._ready && (!this.call || !!self);
+    const compact = this.#compact;
+    const menuOpen = compact && this._open === 'more';
+    // In the compact layout the less common controls live in the menu, rendered only while it is open.
+    const inMenu = (part: string) => compact && OVERFLOW.includes(part);
     const popupButton = (part: 'dialpad' | 'devices', granted: boolean, denied: string) =>
-      this.#button(part, granted, denied, () => void this.#openPopup(part), { expanded: this._open === part });
-    return html`<div part="bar" class="bar" role="group" aria-label=${t.controls}>
-        ${this.#toggle('mic', s.audio_muted, caps.self.muteAudio, t.micDenied,
-          () => void this._act(s.audio_muted ? 'unmute' : 'mute', [['audio']], () => this.#setLocal('audio_muted', !s.audio_muted)),
-          s.audio_muted && caps.request.audio ? { kind: 'audio', label: t.requestAudio } : undefined)}
-        ${this.#toggle('camera', s.video_muted, caps.self.muteVideo, t.cameraDenied,
-          () => void this._act(s.video_muted ? 'unmute' : 'mute', [['video']], () => this.#setLocal('video_muted', !s.video_muted)),
-          s.video_muted && caps.request.video ? { kind: 'video', label: t.requestVideo } : undefined)}
-        ${this.#toggle('screenshare', s.screenshare, { on: caps.screenshare, off: caps.screenshare }, t.screenshareDenied,
-          () => void this._act(s.screenshare ? 'stopScreenshare' : 'startScreenshare', [], () => this.#setLocal('screenshare', !s.screenshare)),
-          !s.screenshare && caps.request.screenshare ? { kind: 'screenshare', label: t.requestScreenshare } : undefined)}
-        ${this.#toggle('hand', s.handraised, caps.self.raisehand, t.handDenied,
-          () => void this._act(s.handraised ? 'lowerHand' : 'raiseHand', [], () => this.#setLocal('handraised', !s.handraised)))}
-        ${this.#toggle('deafen', s.deaf, caps.self.deaf, t.deafenDenied,
-          () => void this._act(s.deaf ? 'undeaf' : 'deaf', [], () => this.#setLocal('deaf', !s.deaf)))}
-        ${self && !self.permissions.hasPresence && caps.request.presence
-          ? this.#button('request-presence', true, '', () => void this.#request('presence'))
+      this.#button(part, granted, denied, () => void this.#openPopup(part), inMenu(part), { expanded: this._open === part });
+    const toggle = (
+      part: Toggle,
+      isOn: boolean,
+      dir: OnOff,
+      key: keyof LocalState,
+      perform: [CallAction, CallAction],
+      args: unknown[] = [],
+      request?: { kind: RequestKind; label: Key },
+    ) =>
+      this.#toggle(
+        part,
+        isOn,
+        dir,
+        () => void this._act(perform[isOn ? 1 : 0] as 'lock', args as [], () => this.#setLocal(key, !isOn)),
+        inMenu(part),
+        request,
+      );
+    const controls = {
+      mic: toggle('mic', s.audio_muted, caps.self.muteAudio, 'audio_muted', ['mute', 'unmute'], [['audio']],
+        s.audio_muted && caps.request.audio ? { kind: 'audio', label: 'requestAudio' } : undefined),
+      camera: toggle('camera', s.video_muted, caps.self.muteVideo, 'video_muted', ['mute', 'unmute'], [['video']],
+        s.video_muted && caps.request.video ? { kind: 'video', label: 'requestVideo' } : undefined),
+      screenshare: toggle('screenshare', s.screenshare, { on: caps.screenshare, off: caps.screenshare }, 'screenshare',
+        ['startScreenshare', 'stopScreenshare'], [],
+        !s.screenshare && caps.request.screenshare ? { kind: 'screenshare', label: 'requestScreenshare' } : undefined),
+      hand: toggle('hand', s.handraised, caps.self.raisehand, 'handraised', ['raiseHand', 'lowerHand']),
+      deafen: toggle('deafen', s.deaf, caps.self.deaf, 'deaf', ['deaf', 'undeaf']),
+      'request-presence': self && !self.permissions.hasPresence && caps.request.presence
+        ? this.#button('request-presence', true, '', () => void this.#request('presence'), false)
+        : nothing,
+      lock: toggle('lock', s.locked, caps.lock, 'locked', ['lock', 'unlock']),
+      layout: this.#renderLayout(inMenu('layout')),
+      record: toggle('record', s.recording, caps.record, 'recording', ['startRecording', 'stopRecording']),
+      dialpad: popupButton('dialpad', caps.sendDigit, t.dialpadDenied),
+      devices: popupButton('devices', caps.device, t.devicesDenied),
+      end: this.#button('end', caps.end, t.endDenied, () => void this.#openPopup('end'), false, { look: 'danger', expanded: this._open === 'end' }),
+      leave: this.#button('leave', joined, this._notReadyReason, () => void this._act('leave', []), false, { look: 'danger' }),
+    } satisfies Record<CallControl, unknown>;
+    const main = CALL_CONTROLS.filter((part) => !inMenu(part) && part !== 'end' && part !== 'leave').map((part) => controls[part]);
+    const overflow = OVERFLOW.map((part) => (inMenu(part) ? controls[part as CallControl] : nothing)).filter((c) => c !== nothing);
+    return html`<div part="bar" class="bar" role="group" aria-label=${t.controls} data-layout=${compact ? 'compact' : 'full'}>
+        ${main}
+        ${overflow.length
+          ? this.#control(
+              {
+                part: 'more',
+                label: t.more,
+                icon: 'more',
+                allowed: true,
+                expanded: menuOpen,
+                onClick: () => this.#toggleMenu(menuOpen ? null : 'first'),
+              },
+              false,
+            )
           : nothing}
-        ${this.#toggle('lock', s.locked, caps.lock, t.lockDenied,
-          () => void this._act(s.locked ? 'unlock' : 'lock', [], () => this.#setLocal('locked', !s.locked)))}
-        ${this.#renderLayout()}
-        ${this.#toggle('record', s.recording, caps.record, t.recordDenied,
-          () => void this._act(s.recording ? 'stopRecording' : 'startRecording', [], () => this.#setLocal('recording', !s.recording)))}
-        ${popupButton('dialpad', caps.sendDigit, t.dialpadDenied)}
-        ${popupButton('devices', caps.device, t.devicesDenied)}
-        ${this.#button('end', caps.end, t.endDenied, () => void this.#openPopup('end'), { look: 'danger', expanded: this._open === 'end' })}
-        ${this.#button('leave', joined, this._notReadyReason, () => void this._act('leave', []), { look: 'danger' })}
+        ${controls.end}${controls.leave}
       </div>
+      ${menuOpen
+        ? html`<div
+            part="menu"
+            id="more-menu"
+            class="popup menu"
+            role="menu"
+            aria-label=${t.more}
+            @keydown=${this.#onMenuKey}
+            @focusout=${this.#onMenuFocusOut}
+          >
+            ${overflow}
+          </div>`
+        : nothing}
       ${this.#renderPopup()}
       <div part="status" role="status">${this._ready ? this._status : this._connection.value === 'reconnecting' ? t.reconnecting : ''}</div>
       ${this._renderError()}`;

@@ -85,8 +85,9 @@ describe('<call-controls>', () => {
         const el = await controls(call, gating);
         const mic = part(el, 'mic')!;
         expect(actionable(mic), gating).to.equal(false);
-        expect(mic.getAttribute('aria-pressed')).to.equal('true');
-        expect(description(mic)).to.equal('The host has not allowed you to turn your microphone on or off');
+        // Contract change: the state is in the label, icon and data-state, not aria-pressed.
+        expect([mic.dataset.state, accessibleName(mic), mic.hasAttribute('aria-pressed')]).to.deep.equal(['off', 'Unmute', false]);
+        expect(description(mic)).to.equal('Your host has not allowed you to unmute');
         expect(mic.title).to.equal(description(mic));
         mic.click();
         expect(call.calls).to.deep.equal([]);
@@ -100,8 +101,8 @@ describe('<call-controls>', () => {
       expect(rendered).to.deep.equal(ALL);
       expect(live).to.deep.equal(['mic', 'camera', 'devices', 'leave']);
       const share = part(el, 'screenshare')!;
-      expect(description(share)).to.equal('The host has not allowed you to share your screen');
-      expect(share.title).to.equal('The host has not allowed you to share your screen');
+      expect(description(share)).to.equal('Your host has not allowed you to share your screen');
+      expect(share.title).to.equal('Your host has not allowed you to share your screen');
       expect(part<HTMLSelectElement>(el, 'layout')!.disabled).to.equal(true);
     });
 
@@ -149,7 +150,7 @@ describe('<call-controls>', () => {
       call.self.next(member({ id: 'me', audio_muted: true }));
       await el.updateComplete;
       expect(actionable(part(el, 'mic'))).to.equal(true);
-      expect(part(el, 'mic')!.getAttribute('aria-pressed')).to.equal('true');
+      expect(part(el, 'mic')!.dataset.state).to.equal('off');
     });
 
     it('lock shows the room state and needs the matching direction', async () => {
@@ -158,7 +159,7 @@ describe('<call-controls>', () => {
       expect(actionable(part(el, 'lock'))).to.equal(false);
       call.room.next({ ...call.room.value!, locked: true });
       await el.updateComplete;
-      expect(part(el, 'lock')!.getAttribute('aria-pressed')).to.equal('true');
+      expect(part(el, 'lock')!.dataset.state).to.equal('on');
       expect(actionable(part(el, 'lock'))).to.equal(true);
     });
 
@@ -223,7 +224,7 @@ describe('<call-controls>', () => {
       call.self.next(member({ id: 'me', audio_muted: true }));
       await el.updateComplete;
       const mic = part(el, 'mic')!;
-      expect(mic.getAttribute('aria-pressed')).to.equal('true');
+      expect(mic.dataset.state).to.equal('off');
       expect(actionable(mic)).to.equal(false);
     });
 
@@ -233,9 +234,9 @@ describe('<call-controls>', () => {
       call.self.next(member({ id: 'me', handraised: true, deaf: true, screenshare: true }));
       call.room.next({ ...call.room.value!, layout: 'speaker' });
       await el.updateComplete;
-      expect(part(el, 'hand')!.getAttribute('aria-pressed')).to.equal('true');
-      expect(part(el, 'deafen')!.getAttribute('aria-pressed')).to.equal('true');
-      expect(part(el, 'screenshare')!.getAttribute('aria-pressed')).to.equal('true');
+      expect(part(el, 'hand')!.dataset.state).to.equal('on');
+      expect(part(el, 'deafen')!.dataset.state).to.equal('on');
+      expect(part(el, 'screenshare')!.dataset.state).to.equal('on');
       expect(part<HTMLSelectElement>(el, 'layout')!.value).to.equal('speaker');
     });
 
@@ -430,12 +431,12 @@ describe('<call-controls>', () => {
       expect(event.cancelable && event.bubbles && event.composed).to.equal(true);
       await el.updateComplete;
       // Not cancelled: the control shows the new state, and now needs the right to unmute.
-      expect(part(el, 'mic')!.getAttribute('aria-pressed')).to.equal('true');
+      expect(part(el, 'mic')!.dataset.state).to.equal('off');
       expect(actionable(part(el, 'mic'))).to.equal(false);
       el.addEventListener('callcaps-action', (e) => e.preventDefault());
       part(el, 'camera')!.click();
       await el.updateComplete;
-      expect(part(el, 'camera')!.getAttribute('aria-pressed')).to.equal('false');
+      expect(part(el, 'camera')!.dataset.state).to.equal('on');
     });
 
     it('accepts an Observable of the state', async () => {
