@@ -6,6 +6,9 @@ export const styles = css`
     --_controls-background: var(--call-controls-background, var(--_surface));
     display: block;
   }
+  .sizer {
+    height: 0;
+  }
   .bar {
     display: flex;
     flex-wrap: wrap;

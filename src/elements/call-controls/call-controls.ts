@@ -316,6 +316,7 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
 
   #offered: ReadonlySet<string> | null = null;
   #resize?: ResizeObserver;
+  #sized?: Element;
   /** Where focus goes after the next update (a selector, or `first`/`last` of the menu's items). */
   #focusNext?: string;
 
@@ -335,15 +336,29 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#resize ??= new ResizeObserver(([entry]) => {
-      this._narrow = entry.contentRect.width < (this.constructor as typeof CallControls).compactWidth;
-    });
-    this.#resize.observe(this);
+    this.#observeWidth();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#resize?.disconnect();
+    this.#sized = undefined;
+  }
+
+  /**
+   * Watches the width through a zero-height sentinel rather than the host: the
+   * host's height changes when the layout switches, which would re-notify within
+   * the same frame (a "ResizeObserver loop" error); the sentinel's size changes
+   * only with the width.
+   */
+  #observeWidth(): void {
+    const sizer = this.renderRoot?.querySelector('.sizer');
+    if (!sizer || sizer === this.#sized) return;
+    this.#resize ??= new ResizeObserver(([entry]) => {
+      this._narrow = entry.contentRect.width < (this.constructor as typeof CallControls).compactWidth;
+    });
+    this.#resize.disconnect();
+    this.#resize.observe((this.#sized = sizer));
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -355,6 +370,7 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
   }
 
   protected override updated(): void {
+    this.#observeWidth();
     const next = this.#focusNext;
     if (!next) return;
     this.#focusNext = undefined;
@@ -702,7 +718,8 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     } satisfies Record<CallControl, unknown>;
     const main = CALL_CONTROLS.filter((part) => !inMenu(part) && part !== 'end' && part !== 'leave').map((part) => controls[part]);
     const overflow = OVERFLOW.map((part) => (inMenu(part) ? controls[part as CallControl] : nothing)).filter((c) => c !== nothing);
-    return html`<div part="bar" class="bar" role="group" aria-label=${t.controls} data-layout=${compact ? 'compact' : 'full'}>
+    return html`<div class="sizer"></div>
+      <div part="bar" class="bar" role="group" aria-label=${t.controls} data-layout=${compact ? 'compact' : 'full'}>
         ${main}
         ${overflow.length
           ? this.#control(
