@@ -124,8 +124,12 @@ export const styles = css`
     width: 100%;
     border-color: transparent;
   }
-  .menu button:hover {
-    --_bg: var(--_control);
+  /* A state layer over any background, light or dark: hover, then press. */
+  button:not([aria-disabled]):hover {
+    box-shadow: inset 0 0 0 99px color-mix(in srgb, currentColor 10%, transparent);
+  }
+  button:not([aria-disabled]):active {
+    box-shadow: inset 0 0 0 99px color-mix(in srgb, currentColor 20%, transparent);
   }
   .menu [aria-checked='true'] {
     font-weight: 600;

@@ -447,6 +447,8 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
       this.#toggleMenu(event.key === 'ArrowDown' ? 'first' : 'last');
+    } else if (event.key === 'Escape' && this._open === 'more') {
+      this._open = null;
     }
   }
 

@@ -164,6 +164,12 @@ describe('<call-controls> compact', () => {
     expect(has(el, 'menu')).to.equal(false);
     part(el, 'more')!.click();
     await settle(el);
+    part(el, 'more')!.focus();
+    await sendKeys({ press: 'Escape' });
+    await settle(el);
+    expect(has(el, 'menu')).to.equal(false);
+    part(el, 'more')!.click();
+    await settle(el);
     expect(has(el, 'menu')).to.equal(true);
     (active(el) as HTMLElement).blur();
     await settle(el);
