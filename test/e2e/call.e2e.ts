@@ -59,9 +59,9 @@ describe('a call, end to end', () => {
     await row(owner.page, 'Guest').locator('[part~="send-audio"]').click();
     const mic = guest.page.locator('#controls [part~="mic"]:not([data-mode="request"])');
     await mic.waitFor();
-    assert.equal(await mic.getAttribute('aria-pressed'), 'true', 'joins muted');
+    assert.equal(await mic.getAttribute('data-state'), 'off', 'joins muted');
     await mic.click();
-    await guest.page.locator('#controls [part~="mic"][aria-pressed="false"]').waitFor();
+    await guest.page.locator('#controls [part~="mic"][data-state="on"]').waitFor();
     await tile(owner.page, 'Guest').locator('.badge', { hasText: 'Mic on' }).waitFor();
     await screenshot(owner.page, 'owner-view');
     await screenshot(guest.page, 'guest-view');
@@ -124,7 +124,7 @@ describe('a call, end to end', () => {
     await camera.waitFor();
     assert.equal(await preview.isVisible(), false, 'camera off: no preview');
     await camera.click();
-    await owner.page.locator('#controls [part~="camera"][aria-pressed="false"]').waitFor();
+    await owner.page.locator('#controls [part~="camera"][data-state="on"]').waitFor();
     await preview.waitFor({ state: 'visible' });
     // The fake device delivers frames into the preview.
     await owner.page.waitForFunction(() => (document.getElementById('preview') as HTMLVideoElement).videoWidth > 0);
@@ -138,7 +138,7 @@ describe('a call, end to end', () => {
     await tile(owner.page, 'Ada').waitFor();
     const lock = control(owner.page, 'lock');
     await lock.click();
-    await owner.page.locator('#controls [part~="lock"][aria-pressed="true"]').waitFor();
+    await owner.page.locator('#controls [part~="lock"][data-state="on"]').waitFor();
 
     const late = await join('demo-public', { name: 'Late' });
     await late.page.locator('#lobby-room [part~="knock"]').waitFor();
@@ -152,7 +152,7 @@ describe('a call, end to end', () => {
     await tile(late.page, 'Late').waitFor();
 
     await lock.click();
-    await owner.page.locator('#controls [part~="lock"][aria-pressed="false"]').waitFor();
+    await owner.page.locator('#controls [part~="lock"][data-state="off"]').waitFor();
     const next = await join('demo-public', { name: 'Walk-in' });
     await tile(next.page, 'Walk-in').waitFor();
     await expectCleanPages();
