@@ -187,8 +187,6 @@ export class CallClient implements Call {
       const { room, token, userName } = this.#options;
       this.#send('call.join', { room, token, user_name: userName, resume: this.#resume }).then(
         (result) => {
-          this.#attempt = 0;
-          this.#delay = 0;
           if (this.#knock !== null && result.access.level === 'lobby') this.requestAccess(this.#knock).catch(() => {});
         },
         // A refusal ends the first attempt; later, only a final one does (others retry).
@@ -325,6 +323,8 @@ export class CallClient implements Call {
   }
 
   #connected(): void {
+    this.#attempt = 0;
+    this.#delay = 0;
     this.#connection.set('connected');
     this.#ready?.[0](this);
     this.#ready = null;
