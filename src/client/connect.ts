@@ -189,8 +189,13 @@ export class CallClient implements Call {
         (result) => {
           if (this.#knock !== null && result.access.level === 'lobby') this.requestAccess(this.#knock).catch(() => {});
         },
-        // A refusal ends the first attempt; later, only a final one does (others retry).
-        (error) => (this.#ready || FINAL.includes(error.code) ? this.#stop(error) : this.#lost(ws, error)),
+        // A lost link was handled when it was lost. A refusal or a timeout ends the
+        // first attempt; later, only a final refusal does (after others, it retries).
+        (error) => {
+          if (ws !== this.#ws) return;
+          if (this.#ready || FINAL.includes(error.code)) this.#stop(error);
+          else this.#lost(ws, error);
+        },
       );
     };
     ws.onmessage = (event: { data: unknown }) => {
@@ -398,6 +403,7 @@ export class CallClient implements Call {
         ? setTimeout(() => {
             if (!this.#pending.delete(id)) return;
             reject(new ConnectionError('timeout', `${method}: no answer from the server within ${timeout} ms`));
+            if (this.#done) return;
             // Is the link still alive? The ping's answer (or its absence) will tell.
             this.#ping(ws);
             this.#watch(ws);

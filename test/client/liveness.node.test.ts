@@ -8,7 +8,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { firstValueFrom } from 'rxjs';
-import { WebSocket } from 'ws';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
 import { ConnectionError, connect, type Call, type ConnectionErrorCode, type ConnectOptions } from '../../src/core.js';
 import { joined, settle, startServer, type TestServer } from '../server/helpers.js';
 import { record, until } from './observe.js';
@@ -124,6 +126,32 @@ describe('connect(): liveness on a silently dead link', () => {
     proxy.resume();
     await until(call.connection$, (c) => c === 'connected', 5000);
     await proxy.close();
+  });
+});
+
+describe('connect(): the first connection is bounded too', () => {
+  it('through a network that passes nothing: rejects with ConnectionError "unreachable" after requestTimeout', async () => {
+    const t = await startServer();
+    const proxy = await startProxy(t.server.port);
+    proxy.stall('both');
+    const started = performance.now();
+    const error = await connect(proxy.url, { room: 'anything', WebSocket, requestTimeout: 300 }).then(() => null, (e: unknown) => e);
+    const waited = performance.now() - started;
+    assertConnectionError(error, 'unreachable');
+    assert.ok(waited >= 290 && waited <= 300 + SLACK, `rejected after ${Math.round(waited)} ms`);
+    await proxy.close();
+    await t.close();
+  });
+
+  it('a server that never answers the join: rejects with ConnectionError "timeout"', async () => {
+    const mute = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await once(mute, 'listening');
+    const url = `http://127.0.0.1:${(mute.address() as AddressInfo).port}`;
+    const error = await connect(url, { room: 'anything', WebSocket, requestTimeout: 300 }).then(() => null, (e: unknown) => e);
+    assertConnectionError(error, 'timeout');
+    assert.match((error as Error).message, /call\.join/);
+    for (const client of mute.clients) client.terminate();
+    mute.close();
   });
 });
 
