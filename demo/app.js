@@ -1,13 +1,24 @@
-// The live call page: joins ?room= with ?t= (a meeting token) and ?name=, and
+// The live call page: joins ?room= with #t= (a meeting token) and ?name=, and
 // binds every callcaps element to the Call. Plain script, no build step.
 (() => {
   'use strict';
   const { connect, can } = window.Callcaps;
   const $ = (id) => document.getElementById(id);
   const params = new URLSearchParams(location.search);
+  const fragment = new URLSearchParams(location.hash.slice(1));
   const room = params.get('room');
-  const token = params.get('t') || undefined;
+  // The token travels in the fragment, which browsers never send to a server:
+  // it reaches no server log and no Referer. Older links carry it as ?t=; it is
+  // still accepted, and moved to the fragment at once, out of the query.
+  const token = fragment.get('t') || params.get('t') || undefined;
   const name = params.get('name') || undefined;
+  if (params.has('t')) {
+    if (token && !fragment.has('t')) fragment.set('t', token);
+    params.delete('t');
+    const query = params.toString();
+    const hash = fragment.toString();
+    history.replaceState(history.state, '', `${location.pathname}${query ? `?${query}` : ''}${hash ? `#${hash}` : ''}`);
+  }
 
   const LEFT = {
     left: 'You left the call.',
@@ -55,6 +66,10 @@
     for (const id of ['controls', 'waiting', 'panel', 'lobby-room']) $(id).call = call;
 
     call.connection$.subscribe((state) => ($('connection').textContent = CONNECTION[state] || state));
+    // Why the connection ended, when it was not by leaving (the server unreachable for good, a token expired…).
+    call.closeReason$?.subscribe((reason) => {
+      if (reason) showNotice(`Disconnected: ${reason.message}`);
+    });
 
     let left = null;
     call.access$.subscribe((access) => {

@@ -1,6 +1,8 @@
 // `npm start`: builds when the sources are newer than dist/, starts the reference
 // server with the demo at http://localhost:8787 (PORT to change), creates the
 // demo rooms (or reuses them) and prints an owner and a participant link for each.
+// An owner link carries its token in the fragment (#t=), which browsers never
+// send to a server, so it reaches no server log and no Referer.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,7 +61,7 @@ for (const room of DEMO_ROOMS) {
   if (existing.status === 404) await api('POST', '/v1/rooms', definition);
   const owner = await server.createToken({ room_name: room.name, is_owner: true, user_name: 'Owner' });
   console.log(`\n${title} (${room.name}${existing.status === 404 ? ', created' : ', reused'})`);
-  console.log(`  owner:       ${base}?room=${room.name}&t=${owner}`);
+  console.log(`  owner:       ${base}?room=${room.name}#t=${owner}`);
   console.log(`  participant: ${base}?room=${room.name}`);
 }
 console.log('\nOpen the owner link in one window and the participant link in another. Ctrl-C stops.');

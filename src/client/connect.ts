@@ -6,7 +6,7 @@ import { BehaviorSubject, distinctUntilChanged, Subject, type Observable } from 
 import { can, sameValue } from '../core/capabilities.js';
 import { SelfCapabilities } from '../core/self-capabilities.js';
 import {
-  CapabilityError, MEMBER_ACTION_FLAGS, mayActOn, ServerError,
+  CapabilityError, ConnectionError, MEMBER_ACTION_FLAGS, mayActOn, ServerError,
   type Access, type Call, type CallMessage, type ConnectionState, type LeftReason, type MediaChannel, type Member,
   type MemberAction, type PermissionRequest, type PermissionsUpdate, type RequestKind, type RoomState, type WaitingParticipant,
 } from '../core/call.js';
@@ -21,6 +21,8 @@ export interface WebSocketLike {
   onmessage: ((event: any) => void) | null;
   onclose: ((event: any) => void) | null;
   onerror: ((event: any) => void) | null;
+  /** `ws` in Node: drops the connection at once, without a close handshake. Browsers have none. */
+  terminate?(): void;
 }
 
 export interface ConnectOptions {
@@ -32,12 +34,51 @@ export interface ConnectOptions {
   userName?: string;
   /** The WebSocket constructor; defaults to `globalThis.WebSocket`. */
   WebSocket?: new (url: string) => WebSocketLike;
-  /** Reconnection backoff in milliseconds: the first delay, doubled up to `max`. Default 250 and 5000. */
-  reconnect?: { min?: number; max?: number };
+  /**
+   * Reconnecting after a lost link, with decorrelated jitter: each delay is
+   * drawn at random between `min` and three times the previous delay, and
+   * never exceeds `max` (milliseconds). After `attempts` failed attempts in a
+   * row the call is `closed`, and `closeReason$` holds a {@link ConnectionError}
+   * with code `unreachable`. Defaults: 250, 10000 and 20; `attempts: Infinity`
+   * never gives up.
+   */
+  reconnect?: { min?: number; max?: number; attempts?: number };
+  /**
+   * Liveness, in milliseconds. When nothing has arrived from the server for
+   * `heartbeat` ms, the client sends `call.ping`; when that is not answered
+   * within another `heartbeat` ms, the link is dead: the client drops the
+   * socket without waiting for a close handshake, rejects the pending requests,
+   * goes `reconnecting` and reconnects. A dead link is thus noticed within
+   * 2 × `heartbeat` of the last frame received. A request that times out also
+   * sends a ping, so a link that only passes the server's frames is found
+   * dead within `requestTimeout` + `heartbeat`. Default 15000 (a bound of
+   * 30 s); 0 turns the heartbeat off.
+   */
+  heartbeat?: number;
+  /**
+   * How long a request waits for its answer before it rejects with a
+   * {@link ConnectionError} with code `timeout`, in milliseconds; it also
+   * bounds opening the WebSocket. Default 10000; 0: no timeout.
+   */
+  requestTimeout?: number;
 }
 
 /** Refusals after which reconnecting cannot help. */
 const FINAL = [4401, 4403, 4404, 4409];
+
+const now = (): number => performance.now();
+
+/** Lets go of a socket at once: no more events from it, and no waiting for a close handshake where that can be avoided. */
+function abandon(ws: WebSocketLike): void {
+  ws.onopen = ws.onmessage = ws.onclose = null;
+  ws.onerror = () => {}; // `ws` reports an aborted handshake as an error event
+  try {
+    if (typeof ws.terminate === 'function') ws.terminate();
+    else if (ws.readyState < 2) ws.close(4000, 'link lost');
+  } catch {
+    // Already closed, or closing: nothing left to release.
+  }
+}
 
 const NO_ACCESS: Access = { level: 'unknown', awaiting: null };
 
@@ -57,7 +98,15 @@ class State<T> {
   }
 }
 
-type Pending = [resolve: (result: any) => void, reject: (error: Error) => void];
+type Ready = [resolve: (call: CallClient) => void, reject: (error: Error) => void];
+
+/** A request waiting for its answer. */
+interface Pending {
+  readonly method: string;
+  resolve(result: any): void;
+  reject(error: Error): void;
+  readonly timer: ReturnType<typeof setTimeout> | undefined;
+}
 
 /** A {@link Call} on the reference server. Create it with {@link connect}. */
 export class CallClient implements Call {
@@ -70,6 +119,7 @@ export class CallClient implements Call {
   readonly #requests = new State<readonly PermissionRequest[]>([]);
   readonly #connection = new State<ConnectionState>('connecting');
   readonly #left = new State<LeftReason | null>(null);
+  readonly #closeReason = new State<Error | null>(null);
   readonly #messages = new Subject<CallMessage>();
   readonly self$ = this.#self.$;
   readonly participants$ = this.#participants.$;
@@ -80,6 +130,14 @@ export class CallClient implements Call {
   readonly connection$ = this.#connection.$;
   readonly left$ = this.#left.$;
   readonly messages$: Observable<CallMessage> = this.#messages.asObservable();
+  /**
+   * Why the connection ended, when it did not end by leaving or by a
+   * `call.left` from the server (`left$` says why then): a
+   * {@link ConnectionError} `unreachable` after the last reconnection attempt,
+   * or the {@link ServerError} of a refusal that reconnecting cannot help
+   * (4401 for an expired token…). Null until then.
+   */
+  readonly closeReason$ = this.#closeReason.$;
 
   #members = new Map<string, Member>();
   #waitingMap = new Map<string, WaitingParticipant>();
@@ -87,17 +145,24 @@ export class CallClient implements Call {
   #pending = new Map<number, Pending>();
   #ws: WebSocketLike | null = null;
   #id = 0;
+  /** Reconnection attempts since the last successful join, and the last backoff delay. */
   #attempt = 0;
+  #delay = 0;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  /** When the last frame arrived; when the unanswered heartbeat ping, if any, was sent; the liveness timer. */
+  #heard = 0;
+  #probe: number | null = null;
+  #watchdog: ReturnType<typeof setTimeout> | undefined;
   #done = false;
   #knock: string | null = null;
   /** The server's key for resuming this member after a dropped connection (never shared). */
   #resume: string | undefined;
-  #ready: Pending | null;
+  #ready: Ready | null;
   readonly #url: string;
   readonly #options: ConnectOptions;
 
   /** Use {@link connect}, which resolves once joined or in the lobby. */
-  constructor(url: string, options: ConnectOptions, ready: Pending) {
+  constructor(url: string, options: ConnectOptions, ready: Ready) {
     this.#url = url;
     this.#options = options;
     this.#ready = ready;
@@ -108,34 +173,99 @@ export class CallClient implements Call {
     const WS = this.#options.WebSocket ?? (globalThis as { WebSocket?: ConnectOptions['WebSocket'] }).WebSocket;
     if (!WS) throw new Error('connect: no WebSocket implementation (pass options.WebSocket)');
     const ws = (this.#ws = new WS(this.#url));
+    this.#probe = null;
+    const timeout = this.#timeout;
+    if (timeout > 0) {
+      this.#watchdog = setTimeout(
+        () => this.#lost(ws, new ConnectionError('unreachable', `connect: no connection to ${this.#url} within ${timeout} ms`)),
+        timeout,
+      );
+    }
     ws.onopen = () => {
+      this.#heard = now();
+      this.#watch(ws);
       const { room, token, userName } = this.#options;
       this.#send('call.join', { room, token, user_name: userName, resume: this.#resume }).then(
         (result) => {
-          this.#attempt = 0;
           if (this.#knock !== null && result.access.level === 'lobby') this.requestAccess(this.#knock).catch(() => {});
         },
-        // A refusal ends the first attempt; later, only a final one does (others retry).
-        (error) => (this.#ready || FINAL.includes(error.code) ? this.#stop(error) : ws.close()),
+        // A lost link was handled when it was lost. A refusal or a timeout ends the
+        // first attempt; later, only a final refusal does (after others, it retries).
+        (error) => {
+          if (ws !== this.#ws) return;
+          if (this.#ready || FINAL.includes(error.code)) this.#stop(error);
+          else this.#lost(ws, error);
+        },
       );
     };
     ws.onmessage = (event: { data: unknown }) => {
+      if (ws !== this.#ws) return;
+      this.#heard = now();
       try {
         this.#receive(JSON.parse(String(event.data)));
       } catch {
         // A frame this client cannot read changes nothing.
       }
     };
-    ws.onclose = (event: { code: number }) => this.#closed(ws, event.code);
+    ws.onclose = (event: { code: number; reason?: string }) => {
+      const { code, reason } = event;
+      this.#lost(ws, FINAL.includes(code)
+        ? new ServerError(code, reason || `the server closed the connection (code ${code})`)
+        : new ConnectionError(this.#ready ? 'unreachable' : 'disconnected', `connect: the connection to ${this.#url} closed (code ${code})`), code);
+    };
     ws.onerror = () => {};
+  }
+
+  get #heartbeat(): number {
+    return this.#options.heartbeat ?? 15_000;
+  }
+
+  get #timeout(): number {
+    return this.#options.requestTimeout ?? 10_000;
+  }
+
+  /**
+   * The liveness check, run on a timer: after `heartbeat` ms without a frame
+   * it sends a ping; a ping unanswered for `heartbeat` ms means the link is dead.
+   */
+  #watch(ws: WebSocketLike): void {
+    if (ws !== this.#ws) return;
+    clearTimeout(this.#watchdog);
+    const beat = this.#heartbeat;
+    if (!(beat > 0)) return;
+    let wait: number;
+    if (this.#probe !== null) {
+      wait = this.#probe + beat - now();
+      if (wait <= 0) return this.#lost(ws, new ConnectionError('disconnected', `no answer to a heartbeat within ${beat} ms: the link is dead`));
+    } else {
+      wait = this.#heard + beat - now();
+      if (wait <= 0) {
+        this.#ping(ws);
+        wait = beat;
+      }
+    }
+    this.#watchdog = setTimeout(() => this.#watch(ws), wait);
+  }
+
+  /** Sends a heartbeat ping unless one is already out; any answer (even a refusal) proves the link alive. */
+  #ping(ws: WebSocketLike): void {
+    if (this.#probe !== null || ws !== this.#ws || ws.readyState !== 1 || !(this.#heartbeat > 0)) return;
+    this.#probe = now();
+    const answered = () => {
+      if (ws !== this.#ws) return;
+      this.#probe = null;
+      this.#watch(ws);
+    };
+    this.#send('call.ping', undefined, 0).then(answered, (error) => error instanceof ServerError && answered());
   }
 
   #receive(message: { id?: number; method?: string; params?: any; result?: unknown; error?: { code: number; message: string; data?: unknown } }): void {
     if (message.id !== undefined) {
       const pending = this.#pending.get(message.id);
       this.#pending.delete(message.id);
-      if (message.error) pending?.[1](new ServerError(message.error.code, message.error.message, message.error.data));
-      else pending?.[0](message.result);
+      clearTimeout(pending?.timer);
+      if (message.error) pending?.reject(new ServerError(message.error.code, message.error.message, message.error.data));
+      else pending?.resolve(message.result);
       if (this.#done && !this.#pending.size) this.#ws?.close();
       return;
     }
@@ -198,6 +328,8 @@ export class CallClient implements Call {
   }
 
   #connected(): void {
+    this.#attempt = 0;
+    this.#delay = 0;
     this.#connection.set('connected');
     this.#ready?.[0](this);
     this.#ready = null;
@@ -206,6 +338,8 @@ export class CallClient implements Call {
   /** Out of the call for good: nothing is known or allowed any more. */
   #finish(): void {
     this.#done = true;
+    clearTimeout(this.#retry);
+    clearTimeout(this.#watchdog);
     this.#resume = undefined;
     this.#members.clear();
     this.#waitingMap.clear();
@@ -218,32 +352,64 @@ export class CallClient implements Call {
     if (!this.#pending.size) this.#ws?.close();
   }
 
-  /** A refused join (or a failed start): the connection ends. */
+  /** A refused join, a failed start, or no hope left of reconnecting: the connection ends. */
   #stop(error: Error): void {
     this.#ready?.[1](error);
     this.#ready = null;
+    this.#closeReason.set(error);
     this.#finish();
   }
 
-  #closed(ws: WebSocketLike, code: number): void {
+  /**
+   * The link is gone (closed, found dead, or a rejoin failed): requests still
+   * waiting reject at once, and unless that was the first attempt or a final
+   * refusal, the client reconnects after a backoff delay.
+   */
+  #lost(ws: WebSocketLike, error: Error, code?: number): void {
     if (ws !== this.#ws) return;
-    for (const [, reject] of this.#pending.values()) reject(new Error('connection lost'));
+    this.#ws = null;
+    clearTimeout(this.#watchdog);
+    this.#probe = null;
+    abandon(ws);
+    const pending = [...this.#pending.values()];
     this.#pending.clear();
+    for (const p of pending) {
+      clearTimeout(p.timer);
+      p.reject(new ConnectionError('disconnected', `${p.method}: the connection was lost before the server answered`));
+    }
     if (this.#done) return;
-    if (this.#ready || FINAL.includes(code)) return this.#stop(new Error(`connect: the connection to ${this.#url} closed (code ${code})`));
+    if (this.#ready || (code !== undefined && FINAL.includes(code))) return this.#stop(error);
+    const { min = 250, max = 10_000, attempts = 20 } = this.#options.reconnect ?? {};
+    if (this.#attempt >= attempts) {
+      return this.#stop(new ConnectionError('unreachable', `connect: gave up reconnecting to ${this.#url} after ${this.#attempt} attempts (${error.message})`));
+    }
     this.#connection.set('reconnecting');
     this.#access.set(NO_ACCESS);
     this.capabilities.forget();
-    const { min = 250, max = 5000 } = this.#options.reconnect ?? {};
-    setTimeout(() => this.#done || this.#open(), Math.min(max, min * 2 ** this.#attempt++));
+    this.#attempt++;
+    // Decorrelated jitter: between min and three times the previous delay, at most max.
+    const floor = Math.min(min, max);
+    this.#delay = Math.min(max, floor + Math.random() * (3 * Math.max(floor, this.#delay) - floor));
+    this.#retry = setTimeout(() => this.#done || this.#open(), this.#delay);
   }
 
-  #send(method: string, params?: object): Promise<any> {
+  /** Sends a request; it rejects with a ConnectionError when not answered within `timeout` ms (0: never). */
+  #send(method: string, params?: object, timeout = this.#timeout): Promise<any> {
     const ws = this.#ws;
-    if (!ws || ws.readyState !== 1) return Promise.reject(new Error(`${method}: not connected`));
+    if (!ws || ws.readyState !== 1) return Promise.reject(new ConnectionError('offline', `${method}: not connected`));
     const id = ++this.#id;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, [resolve, reject]);
+      const timer = timeout > 0
+        ? setTimeout(() => {
+            if (!this.#pending.delete(id)) return;
+            reject(new ConnectionError('timeout', `${method}: no answer from the server within ${timeout} ms`));
+            if (this.#done) return;
+            // Is the link still alive? The ping's answer (or its absence) will tell.
+            this.#ping(ws);
+            this.#watch(ws);
+          }, timeout)
+        : undefined;
+      this.#pending.set(id, { method, resolve, reject, timer });
       ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
     });
   }
@@ -395,10 +561,11 @@ function endpoint(url: string): string {
 /**
  * Connects to the reference server and joins `options.room`. Resolves with the
  * {@link Call} once joined or in the lobby; rejects with a {@link ServerError}
- * when the server refuses (private room, bad token, full, locked, ended), or an
- * Error when the server cannot be reached.
+ * when the server refuses (private room, bad token, full, locked, ended), or a
+ * {@link ConnectionError} when the server cannot be reached (`unreachable`) or
+ * does not answer the join in time (`timeout`).
  */
-export function connect(url: string, options: ConnectOptions): Promise<Call> {
+export function connect(url: string, options: ConnectOptions): Promise<CallClient> {
   return new Promise((resolve, reject) => {
     new CallClient(endpoint(url), options, [resolve, reject]);
   });

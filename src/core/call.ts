@@ -119,8 +119,9 @@ export interface CallMessage {
 /**
  * A call the local participant has joined or is knocking at. Every method
  * returns a promise that rejects with a {@link CapabilityError} before anything
- * is sent when the capability is absent, and with a {@link ServerError} when the
- * server refuses.
+ * is sent when the capability is absent, with a {@link ServerError} when the
+ * server refuses, and with a {@link ConnectionError} when no answer came (the
+ * reference client's request timeout, a lost link).
  */
 export interface Call {
   /** The local participant's capabilities; not known while reconnecting. */
@@ -201,6 +202,30 @@ export class ServerError extends Error {
     super(message);
     this.code = code;
     this.data = data;
+  }
+}
+
+/**
+ * Why a request (or the connection) failed without the server answering:
+ * - `timeout`: no answer within the client's request timeout; the request may
+ *   or may not have taken effect.
+ * - `disconnected`: the link closed, or was found dead, before the answer came;
+ *   the request may or may not have taken effect.
+ * - `offline`: there was no open link (for example while reconnecting); nothing
+ *   was sent.
+ * - `unreachable`: the server could not be reached (the first connection, or
+ *   every reconnection attempt allowed, failed).
+ */
+export type ConnectionErrorCode = 'timeout' | 'disconnected' | 'offline' | 'unreachable';
+
+/** A request, or the connection itself, failed because the server did not answer; `code` says how. */
+export class ConnectionError extends Error {
+  override readonly name = 'ConnectionError';
+  readonly code: ConnectionErrorCode;
+
+  constructor(code: ConnectionErrorCode, message: string) {
+    super(message);
+    this.code = code;
   }
 }
 

@@ -206,6 +206,12 @@ function sameHolder(member: Identity, now: Identity): boolean {
 export const METHODS: Readonly<Record<string, Handler>> = Object.freeze({
   'call.join': join,
 
+  // The client's heartbeat (liveness): answered in every state, counted by the rate limit like any request.
+  'call.ping': (_s, params) => {
+    keys(params, []);
+    return {};
+  },
+
   'call.leave': (s, params) => {
     keys(params, []);
     if (s.state === 'joined') s.call!.remove(s, 'left');

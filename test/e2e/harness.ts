@@ -18,7 +18,7 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 export interface Demo {
   server: CallcapsServer;
   browser: Browser;
-  /** The live page URL for a room, with an optional token and name. */
+  /** The live page URL for a room, with an optional name and token (in the fragment, as `npm start` prints it). */
   link(room: string, options?: { token?: string; name?: string }): string;
   ownerToken(room: string, name?: string): Promise<string>;
   /** Opens a page in a fresh browser context (a separate person); records its console errors. */
@@ -32,6 +32,8 @@ export interface Person {
   context: BrowserContext;
   /** Console errors and uncaught exceptions seen on the page. */
   errors: string[];
+  /** Every request the page made: its URL and its Referer, as `URL (referer: …)`. */
+  requests: string[];
 }
 
 export async function startDemo(): Promise<Demo> {
@@ -72,9 +74,8 @@ export async function startDemo(): Promise<Demo> {
     api,
     link(room, { token, name } = {}) {
       const query = new URLSearchParams({ room });
-      if (token) query.set('t', token);
       if (name) query.set('name', name);
-      return `${server.url}/?${query}`;
+      return `${server.url}/?${query}${token ? `#${new URLSearchParams({ t: token })}` : ''}`;
     },
     ownerToken: (room, name = 'Owner') => server.createToken({ room_name: room, is_owner: true, user_name: name }),
     async open(url) {
@@ -84,12 +85,14 @@ export async function startDemo(): Promise<Demo> {
       const page = await context.newPage();
       page.setDefaultTimeout(10_000);
       const errors: string[] = [];
+      const requests: string[] = [];
+      page.on('request', (request) => requests.push(`${request.url()} (referer: ${request.headers().referer ?? 'none'})`));
       page.on('console', (message) => {
         if (message.type() === 'error') errors.push(message.text());
       });
       page.on('pageerror', (error) => errors.push(String(error)));
       await page.goto(url);
-      return { page, context, errors };
+      return { page, context, errors, requests };
     },
     async close() {
       for (const context of contexts) await context.close().catch(() => {});

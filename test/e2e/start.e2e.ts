@@ -44,7 +44,9 @@ describe('npm start', () => {
       assert.match(output, new RegExp(`${room}, created`));
       assert.match(output, new RegExp(`participant: http://localhost:\\d+/\\?room=${room}\\n`));
     }
-    const owner = output.match(/owner: +(http:\/\/\S+room=demo-stage&t=\S+)/)![1];
+    // The token is in the fragment (never sent to a server), not in the query.
+    const owner = output.match(/owner: +(http:\/\/\S+\?room=demo-stage#t=\S+)/)![1];
+    assert.doesNotMatch(output, /[?&]t=/);
     const page = await fetch(owner);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<call-controls/);
