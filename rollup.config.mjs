@@ -31,7 +31,7 @@ export default [
       file: 'dist/callcaps.bundle.js',
       format: 'es',
       sourcemap: true,
-      plugins: [terser({ module: true, ecma: 2022 })],
+      plugins: [terser({ module: true, ecma: 2022, compress: { passes: 3 } })],
     },
   },
   {
@@ -43,7 +43,7 @@ export default [
       name: 'Callcaps',
       sourcemap: true,
       // Its own terser without `module: true`, or the global would be dropped.
-      plugins: [terser({ ecma: 2022 })],
+      plugins: [terser({ ecma: 2022, compress: { passes: 3 } })],
     },
   },
 ];
