@@ -496,8 +496,11 @@ export function serve(socket: WebSocket, host: RpcHost, options: ServeOptions = 
       if (error instanceof RpcError) refuse(id, method, error.code, error.message);
       else if (error instanceof Invalid) refuse(id, method, CODES.badParams, `invalid params: ${error.message}`);
       else {
-        host.log.error(`internal error in ${method}`, { ...where(), method, err: error });
+        // A failure, not a refusal: the request is answered, and the connection, whose
+        // session may be half-changed, is closed (1011); the others go on.
+        host.log.error(`internal error in ${Object.hasOwn(METHODS, method) ? method : '(unknown method)'}`, { ...where(), method: clip(method), err: error });
         refuse(id, method, CODES.internal, 'internal error');
+        if (!closing && !s.closed) close(CLOSE.internal, 'internal error');
       }
     }
   }

@@ -31,6 +31,7 @@ describe('shutdown', () => {
     const started = Date.now();
     await t.server.close();
     assert.ok(Date.now() - started < 2000, `close took ${Date.now() - started} ms`);
+    m.c.ws.terminate(); // its own side would wait 30 s for a close answer
     await t.close();
   });
 });
@@ -60,6 +61,26 @@ describe('containment', () => {
     }
     assert.ok(t.logs.some((l) => l.level === 'error' && /injected fault in drop/.test(l.line)), 'the fault is logged');
     assert.ok((await other.c.call('call.raisehand')).result);
+  });
+
+  it('a failure while handling a request: answered -32603, logged, that connection closed with 1011, the others go on', async () => {
+    const victim = await joined(t, 'faults', { user_name: 'Victim3' });
+    const other = await joined(t, 'faults', { user_name: 'Other3' });
+    const update = LiveCall.prototype.update;
+    LiveCall.prototype.update = function (this: LiveCall, s, patch) {
+      if (s.id === victim.id) throw new Error('injected fault in update');
+      return update.call(this, s, patch);
+    };
+    try {
+      const reply = await victim.c.call('call.raisehand');
+      assert.equal(reply.error.code, -32603);
+      assert.equal((await victim.c.closed).code, 1011);
+    } finally {
+      LiveCall.prototype.update = update;
+    }
+    assert.ok(t.logs.some((l) => l.level === 'error' && /injected fault in update/.test(l.line)), 'the fault is logged');
+    assert.ok((await other.c.call('call.raisehand')).result);
+    await other.c.next('member.left', (p) => p.member.id === victim.id);
   });
 
   it('a failure in a grace timer is logged; the process and the others go on', async () => {
