@@ -236,6 +236,20 @@ async function serveStatic(mounts: readonly StaticMount[], url: URL, req: Incomi
   return false;
 }
 
+/**
+ * The URL of a request, its target read as a path (`//x` is the path `//x`,
+ * not the host `x`); undefined when it is not one (answered 400).
+ */
+function requestUrl(req: IncomingMessage): URL | undefined {
+  const target = req.url ?? '/';
+  if (!target.startsWith('/')) return undefined;
+  try {
+    return new URL(`http://localhost${target}`);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Starts the server; resolves once it listens. */
 export async function createServer(options: ServerOptions = {}): Promise<CallcapsServer> {
   const log = options.logger ?? consoleLogger;
@@ -348,7 +362,12 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
   const http = createHttpServer((req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     if (basePolicy !== false) res.setHeader('content-security-policy', basePolicy);
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req);
+    if (!url) {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('bad request target');
+      return;
+    }
     const failed = (error: unknown) => {
       log.error('failure while handling an HTTP request', { method: clip(req.method), path: clip(url.pathname), err: error });
       if (!res.headersSent) {
@@ -372,9 +391,13 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
   const connections = new Map<string, number>();
 
   http.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req);
     if (closing || shuttingDown) {
       socket.destroy();
+      return;
+    }
+    if (!url) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }
     if (url.pathname !== '/v1/ws') {

@@ -60,6 +60,8 @@ describe('containment', () => {
       LiveCall.prototype.drop = drop;
     }
     assert.ok(t.logs.some((l) => l.level === 'error' && /injected fault in drop/.test(l.line)), 'the fault is logged');
+    // The member is taken out of the call all the same, and the others are told.
+    await other.c.next('member.left', (p) => p.member.id === victim.id);
     assert.ok((await other.c.call('call.raisehand')).result);
   });
 
@@ -98,6 +100,7 @@ describe('containment', () => {
       LiveCall.prototype.remove = remove;
     }
     assert.ok(t.logs.some((l) => l.level === 'error' && /injected fault in remove/.test(l.line)), 'the fault is logged');
+    await other.c.next('member.left', (p) => p.member.id === victim.id);
     assert.ok((await other.c.call('call.lowerhand')).result);
   });
 });

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { get, type IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { settle, startServer, type TestServer } from './helpers.js';
@@ -74,6 +75,23 @@ describe('static files', () => {
     const ok = await body(`${t.server.url}/app.js`);
     assert.equal(ok.status, 200);
     assert.equal(ok.text, 'console.log(1);');
+  });
+
+  it('odd request targets (which crashed URL parsing) get an HTTP answer, plain or as an upgrade; the server goes on', async () => {
+    const raw = (text: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(t.server.port, '127.0.0.1', () => socket.write(text));
+        let answer = '';
+        socket.on('data', (chunk) => (answer += chunk));
+        socket.on('close', () => resolve(answer));
+        socket.on('error', () => resolve(answer));
+      });
+    for (const target of ['//', '//x:99999/', '///', '*', 'http://[::1']) {
+      assert.match(await raw(`GET ${target} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`), /^HTTP\/1\.1 [24]0[0-9] /, target);
+      const upgrade = `GET ${target} HTTP/1.1\r\nhost: x\r\nconnection: upgrade\r\nupgrade: websocket\r\nsec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+      assert.match(await raw(upgrade), /^HTTP\/1\.1 [24]0[0-9] /, `upgrade ${target}`);
+    }
+    assert.equal((await body(`${t.server.url}/app.js`)).status, 200);
   });
 
   it('sends the security headers with pages, files, the API and 404s', async () => {
