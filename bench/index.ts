@@ -2,8 +2,9 @@
 import { machine } from './harness.js';
 import * as capabilities from './capabilities.bench.js';
 import * as server from './server.bench.js';
+import * as budgets from './budgets.bench.js';
 import * as elements from './elements.bench.js';
 
 console.log(`# callcaps benchmarks\nmachine: ${machine()}\ndate: ${new Date().toISOString()}`);
-const benches: { run(): void | Promise<void> }[] = [capabilities, server, elements];
+const benches: { run(): void | Promise<void> }[] = [capabilities, server, budgets, elements];
 for (const bench of benches) await bench.run();

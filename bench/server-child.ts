@@ -1,12 +1,22 @@
 /**
  * The server side of bench/server.bench.ts, in its own process so that its
  * memory can be measured cleanly: the callcaps server and, beside it, a bare
- * `ws` server that broadcasts whatever payload it is given.
+ * `ws` server that broadcasts whatever payload it is given. Server options
+ * beyond the defaults come as JSON in `CALLCAPS_BENCH_OPTIONS`.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createServer, silentLogger } from '../src/server/index.js';
 
-const server = await createServer({ port: 0, dataPath: ':memory:', apiKey: 'bench-key', logger: silentLogger, rateLimit: { burst: 1e6, perSecond: 1e6 } });
+// Every client of the benchmarks comes from loopback: no limit per address. Other options from the parent (JSON).
+const server = await createServer({
+  port: 0,
+  dataPath: ':memory:',
+  apiKey: 'bench-key',
+  logger: silentLogger,
+  rateLimit: { burst: 1e6, perSecond: 1e6 },
+  maxConnectionsPerAddress: 0,
+  ...JSON.parse(process.env.CALLCAPS_BENCH_OPTIONS ?? '{}'),
+});
 
 // The bare baseline: every client's frame is a payload to send to every client.
 const bare = new WebSocketServer({ host: '127.0.0.1', port: 0 });

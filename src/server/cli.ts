@@ -1,16 +1,26 @@
 #!/usr/bin/env node
 /**
- * Starts the reference server from the environment: `PORT` (default 8787),
- * `HOST` (default 127.0.0.1), `CALLCAPS_DATA` (the SQLite file) and
- * `CALLCAPS_API_KEY` (generated, stored and printed when unset).
+ * Starts the reference server from flags and the environment (see
+ * `--help`, and cli-options.ts). Logs are JSON lines on stdout; SIGINT or
+ * SIGTERM closes every connection with 1001 and exits.
  */
+import { cliOptions, USAGE, UsageError } from './cli-options.js';
 import { createServer } from './index.js';
 
-const server = await createServer({
-  port: process.env.PORT ? Number(process.env.PORT) : 8787,
-  host: process.env.HOST || undefined,
-  apiKey: process.env.CALLCAPS_API_KEY || undefined,
-});
+let options;
+try {
+  options = cliOptions(process.argv.slice(2), process.env);
+} catch (error) {
+  const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  console.error(`${(error as Error).message}${usage ? '\n\n' + USAGE : ''}`);
+  process.exit(2);
+}
+if (options === 'help') {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const server = await createServer(options);
 // Before anything is printed, so that Ctrl-C right after the first line still closes cleanly.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
@@ -19,4 +29,3 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 console.log(`callcaps server on ${server.url} (WebSocket ${server.wsUrl})`);
 if (server.apiKeyGenerated) console.log(`API key (set CALLCAPS_API_KEY to choose one): ${server.apiKey}`);
-

@@ -3,27 +3,30 @@
  * API (`/v1/...`), the WebSocket JSON-RPC endpoint (`/v1/ws`) and, optionally,
  * static files (the demo and the built bundles).
  */
-import { randomBytes } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { signMeetingToken } from './auth.js';
 import type { CallType } from './call-types.js';
 import { LiveCall, type Hub, type Session } from './live.js';
-import { consoleLogger, type Logger } from './log.js';
+import { clip, consoleLogger, type Logger } from './log.js';
 import { handleRest } from './rest.js';
-import { MAX_FRAME, serve, type RpcHost } from './rpc.js';
+import { CLOSE, MAX_FRAME, serve, type RpcHost } from './rpc.js';
 import { Store, type Room } from './store.js';
 import { tokenProperties, type TokenProperties } from './validate.js';
 
-export type { Logger } from './log.js';
-export { consoleLogger, silentLogger } from './log.js';
+export type { DestinationStream, LogFields, Logger } from './log.js';
+export { consoleLogger, jsonLogger, silentLogger } from './log.js';
 export type { CallType, CallTypeSettings, Permission } from './call-types.js';
 export { PERMISSIONS, builtInCallTypes } from './call-types.js';
 export { POLICY, deriveFlags, type PolicyContext, type Rule } from './policy.js';
 export type { AuditEntry, Room } from './store.js';
+export { CLOSE } from './rpc.js';
 export type { TokenProperties, RoomProperties } from './validate.js';
 
 /** Files under `dir` served at the URL path prefix `path` (`/` for the root). */
@@ -61,6 +64,33 @@ export interface ServerOptions {
    * gets the reconnect grace). Default 30000; 0 turns the heartbeat off.
    */
   heartbeatInterval?: number;
+  /**
+   * The most bytes that may wait to be sent to one connection (in `ws` and
+   * the socket's buffers). A client over it does not read: it is closed with
+   * 4507 (and terminated a second later), and its member drops as on a lost
+   * connection. Default 8 MiB: four times a `call.joined` of a 5,000-member
+   * call plus a change to all of them. Infinity turns the cap off.
+   */
+  maxBufferedBytes?: number;
+  /**
+   * How many WebSocket connections one client address may hold at once; one
+   * more is refused at the upgrade with HTTP 429. Default 64; 0 turns the
+   * limit off (behind a proxy every client has the proxy's address).
+   */
+  maxConnectionsPerAddress?: number;
+  /** A connection in no call (never joined, or left) this long, in ms, is closed with 4408. Default 10000; 0: never. */
+  joinTimeout?: number;
+  /** A lobby session that has not knocked (`call.request_access`) this long, in ms, is closed with 4408. Default 60000; 0: never. */
+  knockTimeout?: number;
+  /** How long `close()` waits for clients to answer the 1001 close before cutting them, in ms. Default 2000. */
+  shutdownTimeout?: number;
+  /**
+   * The `Content-Security-Policy` of every response. Default: the demo's
+   * policy (`'self'` only; inline scripts of a served page allowed by their
+   * hash; `'unsafe-eval'` for Vue's in-DOM templates in the embedding
+   * example). A string replaces it (no hashes are added); `false` sends none.
+   */
+  contentSecurityPolicy?: string | false;
 }
 
 export interface CallcapsServer {
@@ -84,7 +114,80 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.txt': 'text/plain; charset=utf-8',
 };
 
-function serveStatic(mounts: readonly StaticMount[], url: URL, req: IncomingMessage, res: ServerResponse): boolean {
+/** Sent with every response, API and files alike. */
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+};
+
+/**
+ * The default policy: everything from this origin only (WebSocket included),
+ * no plugins, no framing, no `<base>`. Inline scripts run only when the page
+ * that carries them was served from a static mount (their hashes are added);
+ * inline styles are allowed (lit and the demo set them). `'unsafe-eval'` is
+ * the price of the Vue embedding example, whose in-DOM template Vue compiles
+ * with `Function`; a deployment without it passes its own policy.
+ */
+function defaultPolicy(scriptHashes: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'unsafe-eval'${scriptHashes.map((h) => ` '${h}'`).join('')}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob: mediastream:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+  ].join('; ');
+}
+
+/** The sha256 of every inline `<script>` of a page, as CSP sources. */
+function inlineScriptHashes(html: string): string[] {
+  const hashes: string[] = [];
+  for (const match of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi)) {
+    if (/\bsrc\s*=/i.test(match[1]) || !match[2]) continue;
+    hashes.push(`sha256-${createHash('sha256').update(match[2]).digest('base64')}`);
+  }
+  return hashes;
+}
+
+/** Pages up to this size are read whole (to hash their inline scripts); anything larger is streamed. */
+const MAX_PAGE = 2 * 1024 * 1024;
+
+/** Opens `path` (or its `index.html` when it is a folder) without following it into a FIFO's wait. */
+async function openFile(path: string): Promise<{ handle: FileHandle; size: number; path: string } | undefined> {
+  for (const candidate of [path, join(path, 'index.html')]) {
+    let handle: FileHandle;
+    try {
+      handle = await open(candidate, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    } catch {
+      return undefined;
+    }
+    let directory = false;
+    try {
+      const stat = await handle.stat();
+      if (stat.isFile()) return { handle, size: stat.size, path: candidate };
+      directory = stat.isDirectory();
+    } catch {
+      // Unreadable: treated as absent.
+    }
+    await handle.close().catch(() => {});
+    if (!directory) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Serves a file of a static mount. The file is opened once and read through
+ * that descriptor (no race between a stat and an open); a download is piped
+ * with `pipeline`, so an aborted or failed one destroys the read stream and
+ * releases the file.
+ */
+async function serveStatic(mounts: readonly StaticMount[], url: URL, req: IncomingMessage, res: ServerResponse, policy: string | false | undefined, log: Logger): Promise<boolean> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   let pathname: string;
   try {
@@ -92,25 +195,59 @@ function serveStatic(mounts: readonly StaticMount[], url: URL, req: IncomingMess
   } catch {
     return false;
   }
+  if (pathname.includes('\0')) return false;
   for (const mount of mounts) {
     const prefix = mount.path.endsWith('/') ? mount.path : `${mount.path}/`;
     if (pathname !== mount.path && !pathname.startsWith(prefix)) continue;
     const root = resolve(mount.dir);
-    let file = resolve(root, `.${pathname.slice(prefix.length - 1)}`);
-    if (file !== root && !file.startsWith(root + sep)) continue;
-    try {
-      if (statSync(file).isDirectory()) file = join(file, 'index.html');
-      const stat = statSync(file);
-      if (!stat.isFile()) continue;
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': stat.size });
-      if (req.method === 'HEAD') res.end();
-      else createReadStream(file).pipe(res);
+    const path = resolve(root, `.${pathname.slice(prefix.length - 1)}`);
+    if (path !== root && !path.startsWith(root + sep)) continue;
+    const file = await openFile(path);
+    if (!file) continue;
+    const type = TYPES[extname(file.path)] ?? 'application/octet-stream';
+    if (type.startsWith('text/html') && file.size <= MAX_PAGE) {
+      let page: Buffer;
+      try {
+        page = await file.handle.readFile();
+      } catch (error) {
+        log.warn('static file unreadable', { path: clip(pathname), err: error });
+        continue;
+      } finally {
+        await file.handle.close().catch(() => {});
+      }
+      if (policy === undefined) res.setHeader('content-security-policy', defaultPolicy(inlineScriptHashes(page.toString('utf8'))));
+      res.writeHead(200, { 'content-type': type, 'content-length': page.length });
+      res.end(req.method === 'HEAD' ? undefined : page);
       return true;
-    } catch {
-      continue;
     }
+    res.writeHead(200, { 'content-type': type, 'content-length': file.size });
+    if (req.method === 'HEAD' || file.size === 0) {
+      await file.handle.close().catch(() => {});
+      res.end();
+      return true;
+    }
+    // Never more than the length announced, even if the file grew since.
+    const stream = file.handle.createReadStream({ start: 0, end: file.size - 1 });
+    pipeline(stream, res, (error) => {
+      if (error && (error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') log.warn('static download failed', { path: clip(pathname), err: error });
+    });
+    return true;
   }
   return false;
+}
+
+/**
+ * The URL of a request, its target read as a path (`//x` is the path `//x`,
+ * not the host `x`); undefined when it is not one (answered 400).
+ */
+function requestUrl(req: IncomingMessage): URL | undefined {
+  const target = req.url ?? '/';
+  if (!target.startsWith('/')) return undefined;
+  try {
+    return new URL(`http://localhost${target}`);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Starts the server; resolves once it listens. */
@@ -129,6 +266,34 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
   const sessions = new Set<Session>();
   /** Whether each connection answered the last heartbeat ping. */
   const alive = new WeakMap<WebSocket, boolean>();
+  /** Set by close(): connections closing now are not departures to tell anyone about. */
+  let shuttingDown = false;
+
+  /**
+   * A failure while handling one connection (a frame, its close, one of its
+   * timers) is logged and kept to that connection: it is closed with 1011,
+   * and a session whose connection is already gone is taken out of its call
+   * as best it can be. The process goes on.
+   */
+  const fault = (s: Session, where: string, error: unknown) => {
+    log.error(`failure while handling ${where}; the connection is closed`, { member: s.id || undefined, err: error });
+    try {
+      if (!s.closed) {
+        s.socket.close(CLOSE.internal, 'internal error');
+        return;
+      }
+      const call = s.call;
+      if (!call) return;
+      const wasMember = call.members.get(s.id) === s;
+      if (wasMember) call.members.delete(s.id);
+      if (call.lobby.get(s.id) === s) call.lobby.delete(s.id);
+      s.reset('left');
+      if (wasMember) call.broadcast('member.left', { member: { id: s.id }, reason: 'left' });
+      call.disposeIfEmpty();
+    } catch (again) {
+      log.error('failure while containing a failure', { member: s.id || undefined, err: again });
+    }
+  };
 
   const hub: Hub = {
     maxKnocks: options.maxKnocks ?? 50,
@@ -137,6 +302,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
     disposed: (call) => {
       if (calls.get(call.room.name) === call) calls.delete(call.room.name);
     },
+    fault,
   };
 
   const who = (s: Session) => ({ user_id: s.identity?.userId ?? '', name: s.knock?.name ?? s.member?.name ?? '', member_id: s.id });
@@ -187,41 +353,91 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
     },
   };
 
-  const http = createHttpServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) {
-      handleRest(req, res, url, restHost).catch((error) => log.error(`REST ${req.method} ${url.pathname}: ${error?.stack ?? error}`));
-      return;
-    }
-    if (serveStatic(options.static ?? [], url, req, res)) return;
+  const policy = options.contentSecurityPolicy;
+  const basePolicy = policy === undefined ? defaultPolicy() : policy;
+  const notFound = (res: ServerResponse) => {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('not found');
+  };
+  const http = createHttpServer((req, res) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    if (basePolicy !== false) res.setHeader('content-security-policy', basePolicy);
+    const url = requestUrl(req);
+    if (!url) {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('bad request target');
+      return;
+    }
+    const failed = (error: unknown) => {
+      log.error('failure while handling an HTTP request', { method: clip(req.method), path: clip(url.pathname), err: error });
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('internal error');
+      } else res.destroy();
+    };
+    if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) {
+      handleRest(req, res, url, restHost).catch(failed);
+      return;
+    }
+    serveStatic(options.static ?? [], url, req, res, policy, log).then((served) => served || notFound(res), failed);
   });
 
   // Frames up to 1 MiB are read so that those over 64 KB get a clear 4413; beyond that ws closes with 1009.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * MAX_FRAME });
   let closing: Promise<void> | undefined;
+  const maxBuffered = options.maxBufferedBytes ?? 8 * 1024 * 1024;
+  const perAddress = options.maxConnectionsPerAddress ?? 64;
+  /** Open WebSocket connections (and upgrades under way) per client address. */
+  const connections = new Map<string, number>();
+
   http.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (closing) {
+    const url = requestUrl(req);
+    if (closing || shuttingDown) {
       socket.destroy();
+      return;
+    }
+    if (!url) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }
     if (url.pathname !== '/v1/ws') {
       socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
       return;
     }
+    const address = req.socket.remoteAddress ?? '';
+    const count = connections.get(address) ?? 0;
+    if (perAddress > 0 && count >= perAddress) {
+      log.warn('refused a connection: too many from one address', { address, limit: perAddress });
+      socket.end('HTTP/1.1 429 Too Many Requests\r\nretry-after: 10\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    // Counted from the upgrade request to the socket's close, whether the upgrade succeeds or not.
+    connections.set(address, count + 1);
+    socket.once('close', () => {
+      const left = (connections.get(address) ?? 1) - 1;
+      if (left > 0) connections.set(address, left);
+      else connections.delete(address);
+    });
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const session = serve(ws, rpcHost, socket);
+      const session = serve(ws, rpcHost, { wire: socket, address, maxBuffered, fault });
       sessions.add(session);
+      watch(session);
       alive.set(ws, true);
       ws.on('pong', () => alive.set(ws, true));
       ws.on('error', () => {});
       ws.on('close', (code: number) => {
         session.closed = true;
         sessions.delete(session);
-        // 1006: no close frame, the connection dropped (a network blip): the member's place is kept.
-        session.call?.drop(session, code === 1006);
+        idle.delete(session);
+        // Shutting down: everyone is being closed, nobody is told who left.
+        if (shuttingDown) return;
+        try {
+          // 1006: no close frame, the connection dropped (a network blip), or it was
+          // cut for not reading: the member's place is kept for a resume.
+          session.call?.drop(session, code === 1006 || session.overflowed);
+        } catch (error) {
+          fault(session, 'a closed connection', error);
+        }
       });
     });
   });
@@ -233,16 +449,60 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
     heartbeatInterval > 0
       ? setInterval(() => {
           for (const client of wss.clients) {
-            if (!alive.get(client)) {
+            try {
+              if (!alive.get(client)) {
+                client.terminate();
+                continue;
+              }
+              alive.set(client, false);
+              client.ping();
+            } catch (error) {
+              log.error('failure while pinging a connection', { err: error });
               client.terminate();
-              continue;
             }
-            alive.set(client, false);
-            client.ping();
           }
         }, heartbeatInterval)
       : undefined;
   heartbeat?.unref();
+
+  // Connections that hold a place without using it: in no call (never joined,
+  // or left) past the join timeout, or in a lobby without knocking past the
+  // knock timeout. Each is closed with 4408. A sweep looks at every
+  // connection a few times per timeout, noting when its state last changed.
+  const joinTimeout = options.joinTimeout ?? 10_000;
+  const knockTimeout = options.knockTimeout ?? 60_000;
+  const idle = new Map<Session, { state: string; since: number }>();
+  const stateOf = (s: Session) => (s.state === 'joined' ? 'joined' : s.state === 'lobby' ? (s.knock ? 'knocking' : 'lobby') : 'none');
+  function watch(s: Session): void {
+    idle.set(s, { state: stateOf(s), since: Date.now() });
+  }
+  const limits = [joinTimeout, knockTimeout].filter((ms) => ms > 0);
+  const sweep =
+    limits.length > 0
+      ? setInterval(() => {
+          const now = Date.now();
+          for (const [s, seen] of idle) {
+            try {
+              const state = stateOf(s);
+              if (state !== seen.state) {
+                idle.set(s, { state, since: now });
+                continue;
+              }
+              const limit = state === 'none' ? joinTimeout : state === 'lobby' ? knockTimeout : 0;
+              if (limit > 0 && now - seen.since >= limit && !s.closed) {
+                idle.delete(s);
+                const reason = state === 'none' ? 'no join in time' : 'no knock in time';
+                log.info(`closing connection code=${CLOSE.idle}`, { member: s.id || undefined, code: CLOSE.idle, reason });
+                s.socket.close(CLOSE.idle, reason);
+              }
+            } catch (error) {
+              idle.delete(s);
+              fault(s, 'the idle sweep', error);
+            }
+          }
+        }, Math.min(1000, Math.max(20, Math.min(...limits) / 10)))
+      : undefined;
+  sweep?.unref();
 
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolveListen, reject) => {
@@ -264,20 +524,29 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
     createToken: (properties) => signMeetingToken(tokenProperties(properties), key),
     close() {
       clearInterval(heartbeat);
+      clearInterval(sweep);
+      shuttingDown = true;
       closing ??= (async () => {
         const closed = new Promise<void>((r) => http.close(() => r()));
-        for (const session of sessions) {
-          session.closed = true;
-          session.call?.drop(session);
-          session.socket.close(1001, 'server shutting down');
-        }
-        // Give the close frames a moment, then cut whatever is left.
-        await new Promise((r) => setTimeout(r, 50));
+        // 1001 to everyone first; nobody is told that anyone left (everyone is leaving).
+        const handshakes = [...wss.clients].map((client) => new Promise<void>((r) => {
+          if (client.readyState === client.CLOSED) return r();
+          client.once('close', () => r());
+          try {
+            client.close(CLOSE.goingAway, 'server shutting down');
+          } catch {
+            client.terminate();
+          }
+        }));
+        // A bounded wait for the close handshakes, then whoever is left is cut.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([Promise.all(handshakes), new Promise((r) => (timer = setTimeout(r, options.shutdownTimeout ?? 2000)))]);
+        clearTimeout(timer);
         for (const client of wss.clients) client.terminate();
         await new Promise<void>((r) => wss.close(() => r()));
         http.closeAllConnections();
         await closed;
-        for (const call of calls.values()) for (const s of call.members.values()) s.reset('left');
+        for (const call of calls.values()) for (const s of [...call.members.values(), ...call.lobby.values()]) s.reset('left');
         calls.clear();
         store.close();
       })();

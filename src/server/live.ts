@@ -58,6 +58,8 @@ export interface Hub {
   readonly reconnectGrace: number;
   audit(entry: Omit<AuditEntry, 'id' | 'at'>): void;
   disposed(call: LiveCall): void;
+  /** A timer's work for `s` failed: logged and contained to that session (never thrown out of the timer). */
+  fault(s: Session, where: string, error: unknown): void;
 }
 
 const OPEN = 1;
@@ -104,6 +106,14 @@ export class Session {
   /** Running while the connection dropped and the member's place is kept: the end of the grace period. */
   graceTimer: ReturnType<typeof setTimeout> | undefined;
   closed = false;
+  /**
+   * Bytes that may wait for this connection (in `ws` and the socket's
+   * buffers, corked frames included) before it counts as not reading:
+   * `overflow` is called once, and nothing more is queued for it.
+   */
+  maxBuffered = Infinity;
+  overflow: (() => void) | undefined;
+  overflowed = false;
 
   /** The turn of the event loop of the last frame sent, and whether the socket is corked until the next. */
   #turn = -1;
@@ -111,9 +121,9 @@ export class Session {
 
   constructor(readonly socket: WebSocket, readonly wire?: Wire) {}
 
-  /** Sends an already serialized frame, if the socket is still open. */
+  /** Sends an already serialized frame, if the socket is still open and its queue under the cap. */
   send(text: string): void {
-    if (this.socket.readyState !== OPEN) return;
+    if (this.socket.readyState !== OPEN || this.overflowed) return;
     if (this.wire) {
       if (this.#turn !== turn) {
         this.#turn = turn;
@@ -129,6 +139,11 @@ export class Session {
       }
     }
     this.socket.send(text);
+    // bufferedAmount: what ws holds plus the socket's unwritten (and corked) bytes.
+    if (this.socket.bufferedAmount > this.maxBuffered) {
+      this.overflowed = true;
+      this.overflow?.();
+    }
   }
 
   notify(method: string, params: unknown): void {
@@ -430,7 +445,13 @@ export class LiveCall {
    */
   drop(s: Session, dropped = false): void {
     if (s.state === 'joined' && dropped && s.resumeKey) {
-      s.graceTimer = setTimeout(() => this.remove(s, 'left', false), this.hub.reconnectGrace);
+      s.graceTimer = setTimeout(() => {
+        try {
+          this.remove(s, 'left', false);
+        } catch (error) {
+          this.hub.fault(s, 'reconnect grace', error);
+        }
+      }, this.hub.reconnectGrace);
       this.update(s, { reconnecting: true });
     } else if (s.state === 'joined') this.remove(s, 'left', false);
     else if (s.state === 'lobby') this.leaveLobby(s, 'left', false);
@@ -496,8 +517,12 @@ export class LiveCall {
         s.ejectTimer = setTimeout(fire, Math.min(left, MAX_TIMEOUT));
         return;
       }
-      if (s.state === 'joined') this.remove(s, 'expired');
-      else if (s.state === 'lobby') this.leaveLobby(s, 'expired');
+      try {
+        if (s.state === 'joined') this.remove(s, 'expired');
+        else if (s.state === 'lobby') this.leaveLobby(s, 'expired');
+      } catch (error) {
+        this.hub.fault(s, 'ejection at token expiry', error);
+      }
     };
     fire();
   }

@@ -15,7 +15,7 @@ import {
   ADMIN_KINDS, boolean, Invalid, isObject, NAME, onlyKeys, permissionsUpdate, REQUEST_KINDS, string, type Json,
 } from './validate.js';
 import type { CallType } from './call-types.js';
-import type { Logger } from './log.js';
+import { clip, Sampler, type Logger } from './log.js';
 
 /** What the RPC layer needs from the server. */
 export interface RpcHost {
@@ -407,26 +407,89 @@ export const METHODS: Readonly<Record<string, Handler>> = Object.freeze({
 
 type Id = string | number | null;
 
+/** What `serve` is told about a connection beyond the RPC host. */
+export interface ServeOptions {
+  /** The raw socket, corked to coalesce a turn's frames. */
+  wire?: Wire;
+  /** The peer's address, for the log. */
+  address?: string;
+  /** Bytes that may wait for this connection before it is cut (4507). */
+  maxBuffered?: number;
+  /** Called when a failure escaped the handling of one of this connection's frames. */
+  fault?: (s: Session, where: string, error: unknown) => void;
+}
+
+/** Close codes of the server, beside the JSON-RPC error codes (documented in the README). */
+export const CLOSE = Object.freeze({
+  /** The server is shutting down. */
+  goingAway: 1001,
+  /** A failure inside the server while handling this connection. */
+  internal: 1011,
+  /** No join within the join timeout, or in the lobby without a knock within the knock timeout. */
+  idle: 4408,
+  /** A frame over `MAX_FRAME`. */
+  tooLarge: 4413,
+  /** Frames keep coming while over the rate limit. */
+  tooMany: 4429,
+  /** The bytes queued for the connection passed its cap: the client does not read. */
+  notReading: 4507,
+});
+
+/** How long a connection cut for not reading (4507) has to read its close frame before it is terminated. */
+const OVERFLOW_CLOSE_MS = 1000;
+
 /** Serves one WebSocket: frames in, replies and notifications out. */
-export function serve(socket: WebSocket, host: RpcHost, wire?: Wire): Session {
-  const s = new Session(socket, wire);
+export function serve(socket: WebSocket, host: RpcHost, options: ServeOptions = {}): Session {
+  const s = new Session(socket, options.wire);
   const { burst, perSecond } = host.rateLimit;
   let tokens = burst;
   let last = Date.now();
   let strikes = 0;
+  let closing = false;
   let queue: Promise<void> = Promise.resolve();
+  const where = () => ({ address: options.address, ...(s.id ? { member: s.id } : {}) });
+  // A flood of refusals from one connection: the first 100 a minute are written, then a count.
+  const refusals = new Sampler(host.log, 'refusals not logged (sampled)', where);
 
   const reply = (id: Id, body: { result: unknown } | { error: { code: number; message: string } }) =>
     s.send(JSON.stringify({ jsonrpc: '2.0', id, ...body }));
 
+  /**
+   * The message is built from the server's own words only (a known method
+   * name, a code); what the client sent goes in fields, clipped.
+   */
   const refuse = (id: Id, method: string | undefined, code: number, message: string) => {
-    host.log.info(`refused ${method ?? '(no method)'} code=${code} ${message}${s.id ? ` member=${s.id}` : ''}`);
+    const known = method !== undefined && Object.hasOwn(METHODS, method);
+    refusals.info(`refused ${known ? method : method === undefined ? '(no method)' : '(unknown method)'} code=${code}`, {
+      ...where(),
+      method: clip(method),
+      code,
+      reason: clip(message),
+    });
     reply(id, { error: { code, message } });
   };
 
   const close = (code: number, reason: string) => {
-    host.log.info(`refused frame code=${code} ${reason}${s.id ? ` member=${s.id}` : ''}; closing`);
+    if (closing) return;
+    closing = true;
+    host.log.info(`closing connection code=${code}`, { ...where(), code, reason });
     socket.close(code, reason);
+  };
+
+  // Over its cap, a client that does not read gets a close frame behind what
+  // it has not read, and is cut a moment later: it would not read a close
+  // handshake either. Its member drops as on any lost connection.
+  s.maxBuffered = options.maxBuffered ?? Infinity;
+  s.overflow = () => {
+    host.log.warn('closing connection code=4507: the client does not read', { ...where(), code: CLOSE.notReading, buffered: socket.bufferedAmount, cap: s.maxBuffered });
+    closing = true;
+    socket.close(CLOSE.notReading, 'not reading: too much queued');
+    setTimeout(() => socket.terminate(), OVERFLOW_CLOSE_MS).unref();
+  };
+
+  const fault = (error: unknown, what: string) => {
+    if (options.fault) options.fault(s, what, error);
+    else host.log.error(`failure while handling ${what}`, { ...where(), err: error });
   };
 
   async function handle(id: Id, method: string, params: Json): Promise<void> {
@@ -439,42 +502,60 @@ export function serve(socket: WebSocket, host: RpcHost, wire?: Wire): Session {
       if (error instanceof RpcError) refuse(id, method, error.code, error.message);
       else if (error instanceof Invalid) refuse(id, method, CODES.badParams, `invalid params: ${error.message}`);
       else {
-        host.log.error(`internal error in ${method}: ${(error as Error)?.stack ?? error}`);
+        // A failure, not a refusal: the request is answered, and the connection, whose
+        // session may be half-changed, is closed (1011); the others go on.
+        host.log.error(`internal error in ${Object.hasOwn(METHODS, method) ? method : '(unknown method)'}`, { ...where(), method: clip(method), err: error });
         refuse(id, method, CODES.internal, 'internal error');
+        if (!closing && !s.closed) close(CLOSE.internal, 'internal error');
       }
     }
   }
 
-  socket.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
-    if (s.closed) return;
+  function receive(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+    if (s.closed || closing) return;
+    // Every frame is charged before it is read: malformed ones cost as much as requests.
+    const now = Date.now();
+    tokens = Math.min(burst, tokens + ((now - last) / 1000) * perSecond);
+    last = now;
+    const over = tokens < 1;
+    if (over && ++strikes > burst) return close(CODES.tooMany, 'too many requests');
+    if (!over) {
+      tokens -= 1;
+      strikes = 0;
+    }
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
     if (bytes.length > MAX_FRAME) return close(CODES.tooLarge, `frame of ${bytes.length} bytes is over ${MAX_FRAME}`);
-    if (isBinary) return refuse(null, undefined, CODES.invalid, 'invalid request: binary frames are not accepted');
+    const refuseOver = (id: Id, method?: string) => refuse(id, method, CODES.tooMany, 'too many requests: slow down');
+    if (isBinary) return over ? refuseOver(null) : refuse(null, undefined, CODES.invalid, 'invalid request: binary frames are not accepted');
+    // Past the limit a frame is still read, to answer its request by id: at most `burst` of them before the close.
     let message: unknown;
     try {
       message = JSON.parse(bytes.toString('utf8'));
     } catch {
-      return refuse(null, undefined, CODES.parse, 'parse error: the frame is not JSON');
+      return over ? refuseOver(null) : refuse(null, undefined, CODES.parse, 'parse error: the frame is not JSON');
     }
-    if (!isObject(message)) return refuse(null, undefined, CODES.invalid, `invalid request: expected an object${Array.isArray(message) ? ' (batches are not supported)' : ''}`);
-    const { id, method, params } = message;
+    const { id, method, params } = isObject(message) ? message : ({} as Json);
     const validId = (typeof id === 'string' && id.length <= 128) || (typeof id === 'number' && Number.isFinite(id));
+    if (over) return refuseOver(validId ? (id as string | number) : null, typeof method === 'string' ? method : undefined);
+    if (!isObject(message)) return refuse(null, undefined, CODES.invalid, `invalid request: expected an object${Array.isArray(message) ? ' (batches are not supported)' : ''}`);
     if (!validId) return refuse(null, typeof method === 'string' ? method : undefined, CODES.invalid, 'invalid request: id must be a string or a number (every request is answered)');
     const rid = id as string | number;
     if (message.jsonrpc !== '2.0') return refuse(rid, undefined, CODES.invalid, 'invalid request: jsonrpc must be "2.0"');
     if (typeof method !== 'string') return refuse(rid, undefined, CODES.invalid, 'invalid request: method must be a string');
     if (params !== undefined && !isObject(params)) return refuse(rid, method, CODES.badParams, 'invalid params: params must be an object');
-    const now = Date.now();
-    tokens = Math.min(burst, tokens + ((now - last) / 1000) * perSecond);
-    last = now;
-    if (tokens < 1) {
-      if (++strikes > burst) return close(CODES.tooMany, 'too many requests');
-      return refuse(rid, method, CODES.tooMany, 'too many requests: slow down');
+    queue = queue
+      .then(() => handle(rid, method, (params as Json | undefined) ?? {}))
+      .catch((error) => fault(error, 'a request'));
+  }
+
+  socket.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+    try {
+      receive(data, isBinary);
+    } catch (error) {
+      fault(error, 'a frame');
     }
-    tokens -= 1;
-    strikes = 0;
-    queue = queue.then(() => handle(rid, method, (params as Json | undefined) ?? {}));
   });
+  socket.on('close', () => refusals.flush());
 
   return s;
 }

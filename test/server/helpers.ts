@@ -7,13 +7,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket, type ClientOptions } from 'ws';
-import { createServer, type CallcapsServer, type ServerOptions, type TokenProperties } from '../../src/server/index.js';
+import { createServer, jsonLogger, type CallcapsServer, type ServerOptions, type TokenProperties } from '../../src/server/index.js';
 
 export const API_KEY = 'test-api-key-0123456789';
 
 export interface Logged {
   level: 'info' | 'warn' | 'error';
+  /** The message and then the other fields as JSON: `refused call.join code=4401 {"method":"call.join",…}`. */
   line: string;
+  /** The record as written. */
+  record: Record<string, unknown>;
 }
 
 export interface TestServer {
@@ -21,6 +24,8 @@ export interface TestServer {
   dir: string;
   dataPath: string;
   logs: Logged[];
+  /** What the server's logger wrote, exactly: one JSON object per line. */
+  output: string[];
   options: ServerOptions;
   rest<T = any>(method: string, path: string, body?: unknown, auth?: string | null): Promise<{ status: number; body: T }>;
   token(properties: TokenProperties): Promise<string>;
@@ -34,11 +39,20 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   const dir = mkdtempSync(join(tmpdir(), 'callcaps-'));
   const dataPath = join(dir, 'callcaps.db');
   const logs: Logged[] = [];
-  const logger = {
-    info: (line: string) => logs.push({ level: 'info' as const, line }),
-    warn: (line: string) => logs.push({ level: 'warn' as const, line }),
-    error: (line: string) => logs.push({ level: 'error' as const, line }),
-  };
+  const output: string[] = [];
+  // The server's own JSON logger, writing here: every record is parsed back.
+  const logger = jsonLogger({
+    write(chunk: string) {
+      output.push(chunk);
+      for (const text of chunk.split('\n')) {
+        if (!text) continue;
+        const record = JSON.parse(text);
+        const { level, time: _time, msg, ...fields } = record;
+        const rest = Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : '';
+        logs.push({ level, line: `${msg}${rest}`, record });
+      }
+    },
+  });
   const all: ServerOptions = { port: 0, dataPath, apiKey: API_KEY, logger, ...options };
   const clients: RpcClient[] = [];
   const t: TestServer = {
@@ -46,6 +60,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     dir,
     dataPath,
     logs,
+    output,
     options: all,
     async rest(method, path, body, auth = API_KEY) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
