@@ -6,7 +6,7 @@ import { BehaviorSubject, distinctUntilChanged, Subject, type Observable } from 
 import { can, sameValue } from '../core/capabilities.js';
 import { SelfCapabilities } from '../core/self-capabilities.js';
 import {
-  CapabilityError, ConnectionError, MEMBER_ACTION_FLAGS, mayActOn, ServerError,
+  CapabilityError, CLOSE_LINK_LOST, ConnectionError, MEMBER_ACTION_FLAGS, mayActOn, ServerError,
   type Access, type Call, type CallMessage, type ConnectionState, type LeftReason, type MediaChannel, type Member,
   type MemberAction, type PermissionRequest, type PermissionsUpdate, type RequestKind, type RoomState, type WaitingParticipant,
 } from '../core/call.js';
@@ -74,7 +74,7 @@ function abandon(ws: WebSocketLike): void {
   ws.onerror = () => {}; // `ws` reports an aborted handshake as an error event
   try {
     if (typeof ws.terminate === 'function') ws.terminate();
-    else if (ws.readyState < 2) ws.close(4000, 'link lost');
+    else if (ws.readyState < 2) ws.close(CLOSE_LINK_LOST, 'link lost');
   } catch {
     // Already closed, or closing: nothing left to release.
   }

@@ -229,6 +229,13 @@ export class ConnectionError extends Error {
   }
 }
 
+/**
+ * The close code a client sends when it abandons a link it found dead (a
+ * browser cannot drop a socket without a close frame): the server keeps the
+ * member's place for a resume, as for a connection that dropped.
+ */
+export const CLOSE_LINK_LOST = 4000;
+
 /** An action one participant may take on another. */
 export type MemberAction =
   | 'mute-audio' | 'unmute-audio' | 'mute-video' | 'unmute-video'

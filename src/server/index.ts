@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { CLOSE_LINK_LOST } from '../core/call.js';
 import { signMeetingToken } from './auth.js';
 import type { CallType } from './call-types.js';
 import { LiveCall, type Hub, type Session } from './live.js';
@@ -432,9 +433,10 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
         // Shutting down: everyone is being closed, nobody is told who left.
         if (shuttingDown) return;
         try {
-          // 1006: no close frame, the connection dropped (a network blip), or it was
-          // cut for not reading: the member's place is kept for a resume.
-          session.call?.drop(session, code === 1006 || session.overflowed);
+          // 1006: no close frame, the connection dropped (a network blip); CLOSE_LINK_LOST: the
+          // client found the link dead and let go of it; or it was cut for not reading:
+          // the member's place is kept for a resume.
+          session.call?.drop(session, code === 1006 || code === CLOSE_LINK_LOST || session.overflowed);
         } catch (error) {
           fault(session, 'a closed connection', error);
         }

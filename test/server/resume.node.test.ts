@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
+import { CLOSE_LINK_LOST } from '../../src/core/call.js';
 import { API_KEY, joined, RpcClient, settle, startServer, type TestServer } from './helpers.js';
 
 const GRACE = 1000;
@@ -114,6 +115,17 @@ describe('resuming a member after a dropped connection', () => {
     const guest = await joined(t, name);
     guest.c.close();
     assert.equal((await host.c.next('member.left', (p) => p.member.id === guest.id, GRACE / 2)).reason, 'left');
+  });
+
+  it('a client that let go of a dead link (close code CLOSE_LINK_LOST) keeps its place, as on a drop', async () => {
+    const { name, host } = await call();
+    const guest = await promoted(name, host);
+    guest.c.ws.close(CLOSE_LINK_LOST, 'link lost');
+    await guest.c.closed;
+    assert.equal((await host.c.next('member.updated', (p) => p.member.id === guest.id)).member.reconnecting, true);
+    const back = await resume(name, guest.key);
+    assert.equal(back.reply.result.resumed, true);
+    assert.equal(back.joined.self.id, guest.id);
   });
 
   it('forged, replayed and other rooms\' keys are ignored: a fresh join, nothing carried over', async () => {
