@@ -275,7 +275,11 @@ export class Media extends EventEmitter {
     }
     const sfu = chosen.sfu!;
     const room = sfu.createRoom(`callcaps ${call.room.name}`);
-    room.catch(() => {});
+    room.catch((error) => {
+      // The next request tries a new room.
+      if (this.#calls.get(call) === cm) this.#calls.delete(call);
+      this.#report(`creating the room of ${call.room.name}`, error);
+    });
     cm = { call, slot: chosen, sfu, room, queue: Promise.resolve(), members: new Map(), scheduled: false, gone: false };
     this.#calls.set(call, cm);
     return cm;
@@ -335,6 +339,13 @@ export class Media extends EventEmitter {
     const cm = this.#state(call);
     const id = s.id;
     return this.#run(cm, async () => {
+      // Checked again in turn: the member may have left or lost a grant while this waited.
+      const current = cm.call.members.get(id);
+      if (!current) throw new MediaRefusal(MEDIA_CODES.forbidden, 'not in a call: join first');
+      for (const kind of new Set(kinds.values())) {
+        const refusal = publishRefusal(current.member, current.caps, kind);
+        if (refusal) throw new MediaRefusal(MEDIA_CODES.forbidden, refusal);
+      }
       const room = await cm.room;
       const mm = this.#member(cm, id);
       const descriptions = [...kinds].map(([mid, kind]) => ({ mid, description: kind }));
@@ -377,6 +388,7 @@ export class Media extends EventEmitter {
     const cm = this.#state(call);
     const id = s.id;
     await this.#run(cm, async () => {
+      if (!cm.call.members.has(id)) throw new MediaRefusal(MEDIA_CODES.forbidden, 'not in a call: join first');
       this.#member(cm, id).receiving = true;
       await cm.room;
       await this.#reconcileReceivers(cm);
