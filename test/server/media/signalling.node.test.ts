@@ -177,6 +177,34 @@ describe('media signalling (real Janus)', { skip: !HAVE_JANUS && 'no janus binar
     }
   });
 
+  it('a screen is published as its own kind and forwarded only while shared', async () => {
+    const { name, owner } = await room();
+    await owner.c.request('call.unmute', { channels: ['video'] });
+    const { streams } = await owner.c.request('media.publish', { jsep: offer(['video', 'video']), kinds: { 1: 'screenVideo' } });
+    assert.deepEqual(streams, [{ mid: '0', kind: 'video' }, { mid: '1', kind: 'screenVideo' }]);
+    const forwarded = async () => (await t.server.media!.inspect(name))!.members.find((m) => m.member_id === owner.id)!.published.map((p) => p.forwarded);
+    assert.deepEqual(await forwarded(), [true, false]);
+    await owner.c.request('call.screenshare.start');
+    await waitFor(async () => (await forwarded())[1] === true, 1000, 'the screen to be forwarded');
+    await owner.c.request('call.screenshare.stop');
+    await waitFor(async () => (await forwarded())[1] === false, 1000, 'the screen to stop');
+  });
+
+  it('ejection at token expiry tears the member down at the SFU', async () => {
+    const { name } = await room();
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const g = await joined(t, name, { token: await t.token({ room_name: name, user_name: 'Brief', exp, eject_at_token_exp: true }) });
+    await g.c.request('media.publish', { jsep: offer(['audio']) });
+    const { obs } = await observer(name);
+    try {
+      assert.equal((await members(obs)).length, 1);
+      assert.deepEqual(await g.c.next('call.left', () => true, 4000), { reason: 'expired' });
+      await waitFor(async () => (await members(obs)).length === 0, 1000, 'the ejected member to leave Janus');
+    } finally {
+      await obs.close();
+    }
+  });
+
   it('checks its parameters and the state of the call', async () => {
     const { name, owner } = await room();
     const c = await t.client();
@@ -204,5 +232,48 @@ describe('media signalling (real Janus)', { skip: !HAVE_JANUS && 'no janus binar
     for (const secret of [server.url, server.apiSecret!, server.adminKey!]) assert.equal(seen.includes(secret), false);
     await settle(10);
     assert.equal(name.length > 0, true);
+  });
+});
+
+describe('media over several Janus instances (servers + pick)', { skip: !HAVE_JANUS && 'no janus binary' }, () => {
+  it("spreads calls' rooms over the servers given, by pick or by load", async () => {
+    const { JanusProcess, findJanus } = await import('../../../src/server/media/janus-process.js');
+    const { silentLogger } = await import('../../../src/server/log.js');
+    const a = await JanusProcess.start(findJanus().path!, {}, silentLogger);
+    const b = await JanusProcess.start(findJanus().path!, {}, silentLogger);
+    const picked: string[] = [];
+    const t = await startServer({
+      media: {
+        servers: [a.endpoint, b.endpoint],
+        pick: (room, servers) => {
+          picked.push(room);
+          return room.startsWith('b-') ? 1 : servers.reduce((best, s) => (s.rooms < best.rooms ? s : best)).index;
+        },
+      },
+    });
+    try {
+      assert.deepEqual(t.server.media!.servers.map((s) => [s.url, s.up]), [[a.endpoint.url, true], [b.endpoint.url, true]]);
+      for (const name of ['a-1', 'b-1', 'a-2']) {
+        await t.rest('POST', '/v1/rooms', { name, privacy: 'public' });
+        const m = await joined(t, name, { user_name: 'M' });
+        await m.c.request('media.publish', { jsep: offer(['audio']) });
+      }
+      const where = async (name: string) => (await t.server.media!.inspect(name))!.server;
+      assert.deepEqual([await where('a-1'), await where('b-1'), await where('a-2')], [0, 1, 0]);
+      assert.deepEqual(picked, ['a-1', 'b-1', 'a-2']);
+      assert.deepEqual(t.server.media!.servers.map((s) => s.rooms), [2, 1]);
+      // A server given by URL is not the server's to stop: closing leaves both running.
+      await t.close();
+      await probeBoth();
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+
+    async function probeBoth() {
+      const { probe } = await import('../../../src/server/media/janus-process.js');
+      await probe(a.endpoint.url, a.endpoint.apiSecret);
+      await probe(b.endpoint.url, b.endpoint.apiSecret);
+    }
   });
 });
