@@ -75,6 +75,7 @@ interface Slot {
   reconnect?: NodeJS.Timeout;
   /** Whether it was ever connected (a later connection is a comeback: `restarted`). */
   connected?: boolean;
+  connecting?: Promise<void>;
 }
 
 interface Publisher {
@@ -185,10 +186,17 @@ export class Media extends EventEmitter {
     return media;
   }
 
-  /** Connects a slot; `retry`: keep trying every 2 s while it fails (an external Janus may come later). */
-  async #connect(slot: Slot, retry: boolean): Promise<void> {
+  /** Connects a slot (once at a time); `retry`: keep trying every 2 s while it fails (a Janus may come later). */
+  #connect(slot: Slot, retry: boolean): Promise<void> {
+    slot.connecting ??= this.#connectOnce(slot, retry).finally(() => {
+      slot.connecting = undefined;
+    });
+    return slot.connecting;
+  }
+
+  async #connectOnce(slot: Slot, retry: boolean): Promise<void> {
     clearTimeout(slot.reconnect);
-    if (this.#closed) return;
+    if (this.#closed || (slot.sfu && !slot.sfu.lost)) return;
     try {
       const sfu = await Sfu.connect(slot.options);
       if (this.#closed) {
@@ -206,7 +214,7 @@ export class Media extends EventEmitter {
     } catch (error) {
       if (!retry) throw error;
       this.log.warn(`media: cannot reach Janus at ${slot.options.url} (${(error as Error).message}); retrying`);
-      if (!slot.process) slot.reconnect = setTimeout(() => void this.#connect(slot, true), 2000);
+      slot.reconnect = setTimeout(() => void this.#connect(slot, true), 2000);
     }
   }
 
@@ -247,7 +255,9 @@ export class Media extends EventEmitter {
   async close(): Promise<void> {
     // Rooms on a Janus that outlives the server are destroyed first (best effort, briefly).
     const rooms = [...this.#calls.values()].map((cm) => cm.room.then((room) => cm.sfu.destroyRoom(room)).catch(() => {}));
-    await Promise.race([Promise.all(rooms), new Promise((r) => setTimeout(r, 1000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(rooms), new Promise((r) => (timer = setTimeout(r, 1000)))]);
+    clearTimeout(timer);
     this.#closed = true;
     for (const cm of this.#calls.values()) cm.gone = true;
     this.#calls.clear();
