@@ -196,7 +196,11 @@ export class Sfu extends EventEmitter {
 
   /** Adds and removes streams of a subscription; resolves with Janus' new offer, if it renegotiates. */
   async update(handle: VideoRoomHandle, subscribe: { feed: number; mid: string }[], unsubscribe: { feed: number; mid: string }[]) {
-    const updated = await call(handle.update({ subscribe, unsubscribe }), 'update');
+    // Janus refuses an empty list (430), so an empty side is left out.
+    const updated = await call(handle.update({
+      subscribe: subscribe.length ? subscribe : undefined,
+      unsubscribe: unsubscribe.length ? unsubscribe : undefined,
+    }), 'update');
     return { offer: updated.jsep, streams: updated.streams };
   }
 

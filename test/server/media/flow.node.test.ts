@@ -127,6 +127,19 @@ describe('media flow (real Janus, werift peers)', { skip: !HAVE_JANUS && 'no jan
     console.log(`# figures: first remote video ${firstVideo.toFixed(0)} ms after publish (werift ICE included); last audio packet ${stoppedAfter.toFixed(0)} ms after the revocation`);
   });
 
+  it('a publisher that comes later is added to an existing subscription (renegotiated by the server)', async () => {
+    const { name, owner, guest } = await call();
+    const v = await viewer(owner.c);
+    await publish(guest.c);
+    await waitFor(() => v.packets(guest.id, 'video') > 5, 10_000, "the first publisher's video");
+    const late = await joined(t, name, { user_name: 'Late' });
+    await publish(late.c);
+    await waitFor(() => v.packets(late.id, 'audio') > 5 && v.packets(late.id, 'video') > 5, 10_000, "the late publisher's media");
+    assert.equal(v.streams.length, 4);
+    assert.equal(await rising(() => v.packets(guest.id, 'audio')), true);
+    assert.deepEqual(t.logs.filter((l) => l.level === 'error'), []);
+  });
+
   it('canReceive.base false receives nothing; byUserId widens one kind from one user', async () => {
     const { owner, guest } = await call();
     const w = await joined(t, `f${n}`, { user_name: 'Watcher' });
