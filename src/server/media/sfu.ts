@@ -8,13 +8,14 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import Janode, { type Connection, type Session } from 'janode';
-import VideoRoomPlugin, { type Jsep, type SubscriberStream, type VideoRoomHandle } from 'janode/plugins/videoroom';
+import Janode from 'janode';
+import VideoRoomPlugin from 'janode/plugins/videoroom';
+import type { Connection, Jsep, Session, VideoRoomHandle } from './janode-types.js';
 
 // janode logs to the console by default; the server reports what matters itself.
 Janode.Logger.setLevel('none');
 
-export type { Jsep, SubscriberStream, VideoRoomHandle } from 'janode/plugins/videoroom';
+export type { Jsep, SubscriberStream, VideoRoomHandle } from './janode-types.js';
 
 /** How to reach one Janus. */
 export interface JanusServerOptions {
@@ -222,5 +223,3 @@ export class Sfu extends EventEmitter {
 
 const token = () => randomBytes(18).toString('base64url');
 
-export type { Connection, Session };
-export type PublisherStreams = SubscriberStream[];
