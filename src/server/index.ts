@@ -139,13 +139,10 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
     apiKeyGenerated = true;
   }
   const key = apiKey;
-  let media: Media | undefined;
-  try {
-    media = await Media.start(options.media, log);
-  } catch (error) {
+  const media = await Media.start(options.media, log).catch((error) => {
     store.close();
     throw error;
-  }
+  });
   const calls = new Map<string, LiveCall>();
   const sessions = new Set<Session>();
   /** Whether each connection answered the last heartbeat ping. */
@@ -277,9 +274,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
       });
     });
   } catch (error) {
-    clearInterval(heartbeat);
+    // The port is taken (or the like): no Janus is left behind.
     await media?.close();
-    store.close();
     throw error;
   }
   const port = (http.address() as AddressInfo).port;

@@ -30,6 +30,15 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
+/** This process's Janus children, alive. */
+const janusChildren = () => childrenOf(process.pid).filter((pid) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('janus');
+  } catch {
+    return false;
+  }
+});
+
 const janusDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith('callcaps-janus-'));
 
 describe('embedded Janus (supervisor)', { skip: !HAVE_JANUS && 'no janus binary (install Debian janus or set JANUS_PATH)' }, () => {
@@ -123,10 +132,24 @@ describe('embedded Janus (supervisor)', { skip: !HAVE_JANUS && 'no janus binary 
         startServer({ media: { embedded: { port, startTimeout: 4000 } } }),
         (error: Error) => /Janus (exited while starting|did not answer)/.test(error.message),
       );
-      assert.deepEqual(childrenOf(process.pid).filter((pid) => /janus/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))), []);
+      assert.deepEqual(janusChildren(), []);
       assert.deepEqual(janusDirs().filter((d) => !dirsBefore.includes(d)), []);
       // The supervisor itself reports Janus' own last lines.
       await assert.rejects(JanusProcess.start(findJanus().path!, { port, startTimeout: 4000 }, silentLogger), /exited while starting \(code \d+\)|did not answer/);
+      assert.deepEqual(janusDirs().filter((d) => !dirsBefore.includes(d)), []);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('a server that cannot listen (its port is taken) stops the Janus it started', async () => {
+    const blocker = createNetServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    const dirsBefore = janusDirs();
+    try {
+      await assert.rejects(startServer({ port, media: 'auto' }), /EADDRINUSE/);
+      await waitFor(() => janusChildren().length === 0, 3000, 'no Janus child');
       assert.deepEqual(janusDirs().filter((d) => !dirsBefore.includes(d)), []);
     } finally {
       blocker.close();
