@@ -393,13 +393,21 @@ export class Media extends EventEmitter {
     });
   }
 
-  /** The member wants to receive: from now on its subscription follows what it may receive (`media.offer`). */
+  /**
+   * The member wants to receive: from now on its subscription follows what it
+   * may receive (`media.offer`). Asked again, it starts over on a new
+   * PeerConnection (a fresh offer), for a browser whose receiving one failed.
+   */
   async subscribe(call: LiveCall, s: Session): Promise<void> {
     const cm = this.#state(call);
     const id = s.id;
     await this.#run(cm, async () => {
       if (!cm.call.members.has(id)) throw new MediaRefusal(MEDIA_CODES.forbidden, 'not in a call: join first');
-      this.#member(cm, id).receiving = true;
+      const mm = this.#member(cm, id);
+      mm.receiving = true;
+      const old = mm.sub;
+      mm.sub = undefined;
+      if (old) await cm.sfu.detach(old.handle);
       await cm.room;
       await this.#reconcileReceivers(cm);
     });
@@ -637,6 +645,15 @@ export class Media extends EventEmitter {
       });
     }
     if (pc === 'subscribe') {
+      // The receiving PeerConnection went down: the subscription ends; the browser subscribes again when it wants.
+      handle.on('handle_hangup', () => {
+        const mm = cm.members.get(id);
+        if (mm?.sub?.handle !== handle) return;
+        mm.sub = undefined;
+        mm.receiving = false;
+        void cm.sfu.detach(handle);
+        cm.call.members.get(id)?.notify('media.unsubscribed', { reason: 'hangup' });
+      });
       handle.on('videoroom_updated', (data: { jsep?: Jsep; streams?: SubscriberStream[] }) => {
         const sub = cm.members.get(id)?.sub;
         if (!sub || sub.handle !== handle) return;

@@ -5,13 +5,14 @@
  *
  * - `media.publish { jsep: offer, kinds?: { [mid]: kind } }` → `{ jsep: answer, streams: [{ mid, kind }] }`
  * - `media.unpublish {}` → `{}`
- * - `media.subscribe {}` → `{}`; offers follow as `media.offer` notifications
+ * - `media.subscribe {}` → `{}`; offers follow as `media.offer` notifications (asked again: a new PeerConnection)
  * - `media.answer { jsep: answer }` → `{}`
  * - `media.unsubscribe {}` → `{}`
  * - `media.trickle { pc: "publish" | "subscribe", candidate?: RTCIceCandidateInit | null, candidates?: [...] }` → `{}`
  *
  * Notifications: `media.offer { jsep, streams: [{ mid, member_id, kind }] }`,
- * `media.trickle { pc, candidate }`, `media.unpublished { reason }`, `media.reset { reason }`.
+ * `media.trickle { pc, candidate }`, `media.unpublished { reason }`, `media.unsubscribed { reason }`,
+ * `media.reset { reason }`.
  */
 import { CODES, RpcError, type LiveCall, type Session } from '../live.js';
 import { Invalid, isObject, onlyKeys, string, type Json } from '../validate.js';

@@ -12,7 +12,7 @@ import { FakePublisher, FakeReceiver } from './peer.js';
 
 /** A viewer: answers every `media.offer`, and knows which member and kind each of its mids carries. */
 class Viewer {
-  readonly receiver = new FakeReceiver();
+  receiver = new FakeReceiver();
   streams: { mid: string; member_id: string; kind: string }[] = [];
   offers = 0;
   #stop = false;
@@ -138,6 +138,20 @@ describe('media flow (real Janus, werift peers)', { skip: !HAVE_JANUS && 'no jan
     assert.equal(v.streams.length, 4);
     assert.equal(await rising(() => v.packets(guest.id, 'audio')), true);
     assert.deepEqual(t.logs.filter((l) => l.level === 'error'), []);
+  });
+
+  it('subscribing again starts over on a new PeerConnection', async () => {
+    const { owner, guest } = await call();
+    const v = await viewer(owner.c);
+    await publish(guest.c);
+    await waitFor(() => v.packets(guest.id, 'audio') > 5, 10_000, 'audio at the first receiver');
+    // The browser's receiving PeerConnection failed: a new one, and media.subscribe again.
+    const offers = v.offers;
+    await v.receiver.close();
+    v.receiver = new FakeReceiver();
+    closers.push(() => v.receiver.close());
+    await owner.c.request('media.subscribe', {});
+    await waitFor(() => v.offers > offers && v.packets(guest.id, 'audio') > 5, 10_000, 'audio at the new receiver');
   });
 
   it('canReceive.base false receives nothing; byUserId widens one kind from one user', async () => {
