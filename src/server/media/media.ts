@@ -387,8 +387,10 @@ export class Media extends EventEmitter {
   async unpublish(call: LiveCall, s: Session): Promise<void> {
     const cm = this.#calls.get(call);
     if (!cm?.members.get(s.id)?.pub) return;
+    const id = s.id;
     await this.#run(cm, async () => {
-      await this.#dropPublisher(cm, s.id);
+      // Asked for: the member is not told what it just did.
+      await this.#dropPublisher(cm, id, false);
       await this.#reconcileReceivers(cm);
     });
   }
