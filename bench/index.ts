@@ -3,7 +3,8 @@ import { machine } from './harness.js';
 import * as capabilities from './capabilities.bench.js';
 import * as server from './server.bench.js';
 import * as elements from './elements.bench.js';
+import * as media from './media.bench.js';
 
 console.log(`# callcaps benchmarks\nmachine: ${machine()}\ndate: ${new Date().toISOString()}`);
-const benches: { run(): void | Promise<void> }[] = [capabilities, server, elements];
+const benches: { run(): void | Promise<void> }[] = [capabilities, server, elements, media];
 for (const bench of benches) await bench.run();
