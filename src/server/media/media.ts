@@ -76,6 +76,8 @@ interface Slot {
   /** Whether it was ever connected (a later connection is a comeback: `restarted`). */
   connected?: boolean;
   connecting?: Promise<void>;
+  /** A connection attempt failed and the outage was reported. */
+  unreachable?: boolean;
 }
 
 interface Publisher {
@@ -206,6 +208,8 @@ export class Media extends EventEmitter {
       const again = slot.connected === true;
       slot.sfu = sfu;
       slot.connected = true;
+      if (slot.unreachable) this.log.info(`media: reached Janus at ${slot.options.url}`);
+      slot.unreachable = false;
       sfu.once('lost', () => this.#lost(slot, sfu));
       if (again) {
         this.log.info(`media: Janus at ${slot.options.url} is back`);
@@ -213,7 +217,9 @@ export class Media extends EventEmitter {
       }
     } catch (error) {
       if (!retry) throw error;
-      this.log.warn(`media: cannot reach Janus at ${slot.options.url} (${(error as Error).message}); retrying`);
+      // Said once per outage, not every 2 s.
+      if (!slot.unreachable) this.log.warn(`media: cannot reach Janus at ${slot.options.url} (${(error as Error).message}); retrying every 2 s`);
+      slot.unreachable = true;
       slot.reconnect = setTimeout(() => void this.#connect(slot, true), 2000);
     }
   }

@@ -277,3 +277,21 @@ describe('media over several Janus instances (servers + pick)', { skip: !HAVE_JA
     }
   });
 });
+
+describe('media with a Janus that is not there yet', () => {
+  it('the server starts, media requests get 4503, the outage is logged once', async () => {
+    const t = await startServer({ media: { servers: [{ url: 'ws://127.0.0.1:9' }] } });
+    try {
+      assert.deepEqual(t.server.media!.servers.map((s) => s.up), [false]);
+      await t.rest('POST', '/v1/rooms', { name: 'nojanus', privacy: 'public' });
+      const a = await joined(t, 'nojanus', { user_name: 'A' });
+      const reply = await a.c.call('media.publish', { jsep: offer(['audio']) });
+      assert.equal(reply.error.code, 4503);
+      assert.match(reply.error.message, /media server is down/);
+      await settle(2500);
+      assert.equal(t.logs.filter((l) => /cannot reach Janus/.test(l.line)).length, 1);
+    } finally {
+      await t.close();
+    }
+  });
+});
