@@ -4,7 +4,8 @@ import * as capabilities from './capabilities.bench.js';
 import * as server from './server.bench.js';
 import * as budgets from './budgets.bench.js';
 import * as elements from './elements.bench.js';
+import * as media from './media.bench.js';
 
 console.log(`# callcaps benchmarks\nmachine: ${machine()}\ndate: ${new Date().toISOString()}`);
-const benches: { run(): void | Promise<void> }[] = [capabilities, server, budgets, elements];
+const benches: { run(): void | Promise<void> }[] = [capabilities, server, budgets, elements, media];
 for (const bench of benches) await bench.run();

@@ -24,6 +24,8 @@ const server = await createServer({
   port: process.env.PORT ? Number(process.env.PORT) : 8787,
   host: process.env.HOST || undefined,
   apiKey: process.env.CALLCAPS_API_KEY || undefined,
+  // Real audio and video when a `janus` binary is found (JANUS_PATH, else PATH); CALLCAPS_MEDIA=off to skip.
+  media: process.env.CALLCAPS_MEDIA === 'off' ? false : 'auto',
   static: [
     { path: '/dist', dir: 'dist' },
     // For the Vue embedding example (demo/embed/vue.html).

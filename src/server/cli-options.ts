@@ -5,7 +5,7 @@
  * The API key is read from the environment only (a flag would show in `ps`).
  */
 import { parseArgs } from 'node:util';
-import type { ServerOptions, StaticMount } from './index.js';
+import type { MediaOption, ServerOptions, StaticMount } from './index.js';
 
 interface Numeric {
   flag: string;
@@ -41,10 +41,21 @@ export const USAGE = [
   line('--static=PATH=DIR', 'CALLCAPS_STATIC', 'serve DIR at URL PATH (repeatable; comma-separated in the variable)'),
   ...NUMERIC.map((n) => line(`--${n.flag}=N`, n.env, n.help)),
   line('', 'CALLCAPS_API_KEY', 'the API key (environment only); generated, stored and printed when unset'),
+  line('--media=auto|off|URL,…', 'CALLCAPS_MEDIA', 'auto: an embedded Janus when the janus binary is found (JANUS_PATH, else PATH); off: no media; ws:// URLs: Janus instances already running (their secrets from CALLCAPS_JANUS_API_SECRET and CALLCAPS_JANUS_ADMIN_KEY); default auto'),
   line('--help', '', 'this text'),
 ].join('\n');
 
 export class UsageError extends Error {}
+
+/** `--media`: `auto`, `off`, or the comma-separated WebSocket URLs of running Janus instances. */
+function media(value: string, env: Readonly<Record<string, string | undefined>>): MediaOption {
+  if (value === 'auto') return 'auto';
+  if (value === 'off') return false;
+  const urls = value.split(',').map((url) => url.trim());
+  if (!urls.every((url) => /^wss?:\/\/\S+$/.test(url))) throw new UsageError(`--media: expected auto, off or ws:// URLs, got "${value}"`);
+  const secrets = { apiSecret: env.CALLCAPS_JANUS_API_SECRET || undefined, adminKey: env.CALLCAPS_JANUS_ADMIN_KEY || undefined };
+  return { servers: urls.map((url) => ({ url, ...secrets })) };
+}
 
 /** The server options from `argv` (without node and the script) and `env`. */
 export function cliOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ServerOptions | 'help' {
@@ -57,6 +68,7 @@ export function cliOptions(argv: readonly string[], env: Readonly<Record<string,
       host: { type: 'string' },
       data: { type: 'string' },
       static: { type: 'string', multiple: true },
+      media: { type: 'string' },
       ...Object.fromEntries(NUMERIC.map((n) => [n.flag, { type: 'string' as const }])),
     },
   });
@@ -79,6 +91,7 @@ export function cliOptions(argv: readonly string[], env: Readonly<Record<string,
       return { path: mount.slice(0, eq), dir: mount.slice(eq + 1) };
     });
   }
+  options.media = media(text('media', 'CALLCAPS_MEDIA') ?? 'auto', env);
   for (const n of NUMERIC) {
     const raw = text(n.flag, n.env);
     if (raw === undefined) continue;

@@ -17,6 +17,7 @@ import type { CallType } from './call-types.js';
 import { LiveCall, type Hub, type Session } from './live.js';
 import { clip, consoleLogger, type Logger } from './log.js';
 import { handleRest } from './rest.js';
+import { Media, type MediaOption } from './media/index.js';
 import { CLOSE, MAX_FRAME, serve, type RpcHost } from './rpc.js';
 import { Store, type Room } from './store.js';
 import { tokenProperties, type TokenProperties } from './validate.js';
@@ -29,6 +30,7 @@ export { POLICY, deriveFlags, type PolicyContext, type Rule } from './policy.js'
 export type { AuditEntry, Room } from './store.js';
 export { CLOSE } from './rpc.js';
 export type { TokenProperties, RoomProperties } from './validate.js';
+export type { Media, MediaOption, MediaOptions, MediaServerInfo, EmbeddedJanusOptions, JanusServerOptions } from './media/index.js';
 
 /** Files under `dir` served at the URL path prefix `path` (`/` for the root). */
 export interface StaticMount {
@@ -92,6 +94,16 @@ export interface ServerOptions {
    * example). A string replaces it (no hashes are added); `false` sends none.
    */
   contentSecurityPolicy?: string | false;
+  /**
+   * Real audio and video through a Janus SFU that only the server talks to.
+   * `'auto'` starts an embedded Janus when the `janus` binary is found
+   * (`JANUS_PATH`, else `PATH`) and otherwise runs without media, saying so
+   * once; `{ embedded: {…} }` tunes the embedded one (failing to start it
+   * fails `createServer`); `{ servers: [{ url, apiSecret?, adminKey? }, …] }`
+   * uses Janus instances already running. Default off; `npm start` and the
+   * CLI pass `'auto'`.
+   */
+  media?: MediaOption;
 }
 
 export interface CallcapsServer {
@@ -105,7 +117,9 @@ export interface CallcapsServer {
   readonly apiKeyGenerated: boolean;
   /** Signs a meeting token, as `POST /v1/meeting-tokens` does. */
   createToken(properties: TokenProperties): Promise<string>;
-  /** Closes every connection (code 1001), the port and the database. */
+  /** The media layer when media is on (its Janus instances, `down` and `restarted` events), else undefined. */
+  readonly media: Media | undefined;
+  /** Closes every connection (code 1001), the port, the database and media (an embedded Janus stops). */
   close(): Promise<void>;
 }
 
@@ -263,6 +277,10 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
     apiKeyGenerated = true;
   }
   const key = apiKey;
+  const media = await Media.start(options.media, log).catch((error) => {
+    store.close();
+    throw error;
+  });
   const calls = new Map<string, LiveCall>();
   const sessions = new Set<Session>();
   /** Whether each connection answered the last heartbeat ping. */
@@ -301,9 +319,11 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
     reconnectGrace: options.reconnectGrace ?? 30_000,
     audit: (entry) => store.audit(entry),
     disposed: (call) => {
+      media?.callEnded(call);
       if (calls.get(call.room.name) === call) calls.delete(call.room.name);
     },
     fault,
+    media,
   };
 
   const who = (s: Session) => ({ user_id: s.identity?.userId ?? '', name: s.knock?.name ?? s.member?.name ?? '', member_id: s.id });
@@ -507,13 +527,19 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
   sweep?.unref();
 
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolveListen, reject) => {
-    http.once('error', reject);
-    http.listen(options.port ?? 8787, host, () => {
-      http.off('error', reject);
-      resolveListen();
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      http.once('error', reject);
+      http.listen(options.port ?? 8787, host, () => {
+        http.off('error', reject);
+        resolveListen();
+      });
     });
-  });
+  } catch (error) {
+    // The port is taken (or the like): no Janus is left behind.
+    await media?.close();
+    throw error;
+  }
   const port = (http.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
 
@@ -524,6 +550,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
     apiKey: key,
     apiKeyGenerated,
     createToken: (properties) => signMeetingToken(tokenProperties(properties), key),
+    media,
     close() {
       clearInterval(heartbeat);
       clearInterval(sweep);
@@ -550,6 +577,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
         await closed;
         for (const call of calls.values()) for (const s of [...call.members.values(), ...call.lobby.values()]) s.reset('left');
         calls.clear();
+        await media?.close();
         store.close();
       })();
       return closing;

@@ -10,6 +10,7 @@ import type { WebSocket } from 'ws';
 import { can, NO_CAPABILITIES, parseCapabilities, type CallCapabilitiesState } from '../core/capabilities.js';
 import type { LeftReason, Member, PermissionRequest, PermissionsUpdate, RequestKind, RoomState, WaitingParticipant } from '../core/call.js';
 import type { CallType } from './call-types.js';
+import type { Media } from './media/media.js';
 import { deriveFlags, grantsOf, initialPermissions, type PolicyContext } from './policy.js';
 import type { AuditEntry, Room } from './store.js';
 
@@ -60,6 +61,8 @@ export interface Hub {
   disposed(call: LiveCall): void;
   /** A timer's work for `s` failed: logged and contained to that session (never thrown out of the timer). */
   fault(s: Session, where: string, error: unknown): void;
+  /** The media layer (Janus), when media is on: told of every change so that the SFU follows. */
+  readonly media?: Media;
 }
 
 const OPEN = 1;
@@ -324,6 +327,7 @@ export class LiveCall {
       s.send(`{"jsonrpc":"2.0","method":"member.updated","params":{"member":${memberJson(s.member)}}}`);
     }
     this.trimRequest(s);
+    this.hub.media?.memberChanged(this, s);
   }
 
   refreshAll(): void {
@@ -419,6 +423,7 @@ export class LiveCall {
   /** Takes a member out of the call; the others who could see it are told. */
   remove(s: Session, reason: LeftReason, tell = true): void {
     this.members.delete(s.id);
+    this.hub.media?.memberRemoved(this, s);
     if (s.request) this.notifyRequest(s, { ...this.requestOf(s), permissions: [] });
     if (s.member.permissions.hasPresence) this.tellOthers('member.left', s, reason);
     if (tell) s.notify('call.left', { reason });
@@ -429,6 +434,7 @@ export class LiveCall {
   /** Ends the call: everyone in it or knocking is told, and only an owner starts the next. */
   end(): void {
     this.ended = true;
+    this.hub.media?.callEnded(this);
     const text = JSON.stringify({ jsonrpc: '2.0', method: 'call.left', params: { reason: 'ended' } });
     for (const s of [...this.members.values(), ...this.lobby.values()]) {
       s.send(text);

@@ -10,6 +10,7 @@ import { mayActOn, type MemberAction, type RequestKind } from '../core/call.js';
 import { TokenError, verifyMeetingToken } from './auth.js';
 import { CODES, LiveCall, randomId, RpcError, Session, type Identity, type Wire } from './live.js';
 import { administers, applies, JOIN_RULE, mergePermissions } from './policy.js';
+import { MEDIA_METHODS } from './media/methods.js';
 import type { Room } from './store.js';
 import {
   ADMIN_KINDS, boolean, Invalid, isObject, NAME, onlyKeys, permissionsUpdate, REQUEST_KINDS, string, type Json,
@@ -204,6 +205,7 @@ function sameHolder(member: Identity, now: Identity): boolean {
 
 /** Every request of the protocol. */
 export const METHODS: Readonly<Record<string, Handler>> = Object.freeze({
+  ...MEDIA_METHODS,
   'call.join': join,
 
   // The client's heartbeat (liveness): answered in every state, counted by the rate limit like any request.

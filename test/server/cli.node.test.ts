@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { cliOptions, UsageError } from '../../src/server/cli-options.js';
+import type { ServerOptions } from '../../src/server/index.js';
 
 describe('cli options', () => {
   it('reads every option from flags', () => {
@@ -20,7 +21,7 @@ describe('cli options', () => {
         port: 0, host: '0.0.0.0', dataPath: '/tmp/x.db', heartbeatInterval: 15000, reconnectGrace: 0,
         rateLimit: { burst: 20, perSecond: 10 }, maxKnocks: 5, maxBufferedBytes: 1048576,
         maxConnectionsPerAddress: 0, joinTimeout: 5000, knockTimeout: 30000, shutdownTimeout: 500,
-        static: [{ path: '/', dir: 'demo' }, { path: '/dist', dir: 'dist' }],
+        static: [{ path: '/', dir: 'demo' }, { path: '/dist', dir: 'dist' }], media: 'auto',
       },
     );
   });
@@ -29,9 +30,20 @@ describe('cli options', () => {
     const env = { PORT: '9000', CALLCAPS_HEARTBEAT_INTERVAL: '1000', CALLCAPS_RECONNECT_GRACE: '2000', CALLCAPS_API_KEY: 'k', CALLCAPS_STATIC: '/=demo,/dist=dist' };
     assert.deepEqual(cliOptions(['--heartbeat-interval=500'], env), {
       port: 9000, heartbeatInterval: 500, reconnectGrace: 2000, apiKey: 'k',
-      static: [{ path: '/', dir: 'demo' }, { path: '/dist', dir: 'dist' }],
+      static: [{ path: '/', dir: 'demo' }, { path: '/dist', dir: 'dist' }], media: 'auto',
     });
-    assert.deepEqual(cliOptions([], {}), {});
+    assert.deepEqual(cliOptions([], {}), { media: 'auto' });
+  });
+
+  const mediaOf = (argv: string[], env: Record<string, string> = {}) => (cliOptions(argv, env) as ServerOptions).media;
+
+  it('media: auto by default, off, or running Janus instances with their secrets from the environment', () => {
+    assert.equal(mediaOf(['--media=off']), false);
+    assert.equal(mediaOf([], { CALLCAPS_MEDIA: 'off' }), false);
+    assert.deepEqual(mediaOf(['--media=ws://127.0.0.1:8188,ws://10.0.0.2:8188'], { CALLCAPS_JANUS_API_SECRET: 's', CALLCAPS_JANUS_ADMIN_KEY: 'k' }), {
+      servers: [{ url: 'ws://127.0.0.1:8188', apiSecret: 's', adminKey: 'k' }, { url: 'ws://10.0.0.2:8188', apiSecret: 's', adminKey: 'k' }],
+    });
+    assert.throws(() => cliOptions(['--media=janus'], {}), UsageError);
   });
 
   it('refuses what is not a number ≥ 0, unknown flags and bad mounts', () => {
@@ -47,7 +59,7 @@ describe('cli options', () => {
   });
 
   it('starts with the flags, and stops on SIGTERM with exit code 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--port=0', '--data=:memory:', '--heartbeat-interval=100', '--join-timeout=200'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--port=0', '--data=:memory:', '--heartbeat-interval=100', '--join-timeout=200', '--media=off'], {
       env: { ...process.env, CALLCAPS_API_KEY: 'cli-test-key' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
