@@ -103,13 +103,13 @@ const memberToggle = (method: 'call.deaf' | 'call.undeaf' | 'call.raisehand' | '
 };
 
 /** A call-level switch: lock, recording, streaming, transcription. */
-const roomToggle = (flag: string, field: 'locked' | 'recording' | 'streaming' | 'transcribing', value: boolean, audit: string): Handler => (s, params, host) => {
-  read(audit as Method, params);
+const roomToggle = (method: Method, flag: string, field: 'locked' | 'recording' | 'streaming' | 'transcribing', value: boolean): Handler => (s, params, host) => {
+  read(method, params);
   const call = inCall(s);
   need(s, flag);
   if (call[field] !== value) {
     call[field] = value;
-    host.audit(call, s, null, audit);
+    host.audit(call, s, null, method);
     // Locking changes who may admit knockers, so everyone's flags are recomputed.
     call.roomChanged(field === 'locked');
   }
@@ -251,14 +251,14 @@ export const METHODS: Readonly<Record<string, Handler>> = Object.freeze({
     return {};
   },
 
-  'call.lock': roomToggle('lock.on', 'locked', true, 'call.lock'),
-  'call.unlock': roomToggle('lock.off', 'locked', false, 'call.unlock'),
-  'call.record.start': roomToggle('record.on', 'recording', true, 'call.record.start'),
-  'call.record.stop': roomToggle('record.off', 'recording', false, 'call.record.stop'),
-  'call.stream.start': roomToggle('stream.on', 'streaming', true, 'call.stream.start'),
-  'call.stream.stop': roomToggle('stream.off', 'streaming', false, 'call.stream.stop'),
-  'call.transcribe.start': roomToggle('transcribe.on', 'transcribing', true, 'call.transcribe.start'),
-  'call.transcribe.stop': roomToggle('transcribe.off', 'transcribing', false, 'call.transcribe.stop'),
+  'call.lock': roomToggle('call.lock', 'lock.on', 'locked', true),
+  'call.unlock': roomToggle('call.unlock', 'lock.off', 'locked', false),
+  'call.record.start': roomToggle('call.record.start', 'record.on', 'recording', true),
+  'call.record.stop': roomToggle('call.record.stop', 'record.off', 'recording', false),
+  'call.stream.start': roomToggle('call.stream.start', 'stream.on', 'streaming', true),
+  'call.stream.stop': roomToggle('call.stream.stop', 'stream.off', 'streaming', false),
+  'call.transcribe.start': roomToggle('call.transcribe.start', 'transcribe.on', 'transcribing', true),
+  'call.transcribe.stop': roomToggle('call.transcribe.stop', 'transcribe.off', 'transcribing', false),
 
   'call.end': (s, params, host) => {
     read('call.end', params);
@@ -300,9 +300,6 @@ export const METHODS: Readonly<Record<string, Handler>> = Object.freeze({
   },
 
   'call.member.update': (s, params, host) => {
-    if (isObject(params) && params.permissions === undefined && params.role === undefined && typeof params.member_id === 'string') {
-      throw new Invalid('params need permissions, role or both');
-    }
     const p = read('call.member.update', params);
     const { member_id: memberId, role } = p;
     const update = p.permissions as PermissionsUpdate | undefined;

@@ -84,7 +84,6 @@ describe(`fuzz: every JSON-RPC method from its schema, by a guest, a moderator a
     probeToken = await t.token({ is_owner: true, user_id: 'probe', user_name: 'Probe' });
     pools.token = [ownerToken, modToken, 'garbage', await t.token({ room_name: 'other' }), await t.token({ room_name: 'fz', permissions: { canAdmin: true } }),
       await t.token({ room_name: 'fz', role: 'constructor', app_role: 'tostring' }), await t.token({ role: 'constructor' })];
-    // eslint-disable-next-line no-console
     console.log(`fuzz seed ${SEED} (FUZZ_SEED to replay), ${RPC_RUNS} runs`);
   });
   after(() => t.close());
@@ -181,7 +180,6 @@ describe(`fuzz: every JSON-RPC method from its schema, by a guest, a moderator a
     );
     // The requests reached every layer: parameters, capabilities, lookups, and some went through.
     for (const code of ['ok', -32602, 4403]) assert.ok((codes.get(code) ?? 0) > 5, `${code}: ${JSON.stringify([...codes])}`);
-    // eslint-disable-next-line no-console
     console.log(`fuzz: ${requests} requests, answers ${JSON.stringify([...codes])}`);
   });
 });
@@ -257,7 +255,6 @@ describe(`fuzz: every REST endpoint from its schema (seed ${SEED})`, () => {
       { seed: SEED, numRuns: REST_RUNS, endOnFailure: true, reporter },
     );
     for (const status of [200, 400, 404]) assert.ok((statuses.get(status) ?? 0) > 5, `${status}: ${JSON.stringify([...statuses])}`);
-    // eslint-disable-next-line no-console
     console.log(`fuzz REST: statuses ${JSON.stringify([...statuses])}`);
   });
 });
