@@ -169,6 +169,10 @@ const ROUTES: [string, RegExp, Route][] = [
   }],
 ];
 
+/** Every endpoint as `METHOD /path/:name`, as `REST_BODIES` and `REST_QUERIES` of schemas.ts name them (the fuzzer checks both cover it). */
+export const ENDPOINTS: readonly string[] = ROUTES.map(([method, pattern]) =>
+  `${method} ${pattern.source.replace(/^\^|\$$/g, '').replace(/\\\//g, '/').replace('([^/]+)', ':name')}`);
+
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {

@@ -18,6 +18,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { ENDPOINTS as API_ENDPOINTS } from '../../src/server/rest.js';
 import { METHODS } from '../../src/server/rpc.js';
 import { Grants, Permissions, PermissionsUpdate, REST_BODIES, REST_QUERIES, RoomProperties, RPC_PARAMS, conforms } from '../../src/server/schemas.js';
 import { joined, RpcClient, settle, startServer, type TestServer } from './helpers.js';
@@ -206,6 +207,10 @@ describe(`fuzz: every REST endpoint from its schema (seed ${SEED})`, () => {
     roamer = await t.token({ is_owner: true, user_name: 'Roamer' });
   });
   after(() => t.close());
+
+  it('covers every endpoint of the REST API with a schema', () => {
+    assert.deepEqual([...ENDPOINTS].sort(), [...API_ENDPOINTS].sort());
+  });
 
   const request = fc.constantFrom(...ENDPOINTS).chain((endpoint) => {
     const [method, path] = endpoint.split(' ');
