@@ -13,7 +13,7 @@ import { Kind, OptionalKind, type Static, type TSchema } from '@sinclair/typebox
 import type { AdminKind, PermissionsUpdate as PermissionsUpdateType, RequestKind, SendKind } from '../core/call.js';
 import type { CallTypeSettings, Permission } from './call-types.js';
 import {
-  ADMIN_KINDS as ADMIN, conforms, Grants, isBoundedJson, type KeySpec, NAME, PermissionsUpdate, Privacy, REQUEST_KINDS as REQUEST, ROLE,
+  ADMIN_KINDS as ADMIN, conforms, Grants, type KeySpec, NAME, PermissionsUpdate, Privacy, REQUEST_KINDS as REQUEST, ROLE,
   RoomProperties as RoomPropertiesSchema, RoomPropertiesUpdate, SEND_KINDS as SEND, SettingsUpdate, TokenProperties as TokenPropertiesSchema,
 } from './schemas.js';
 
@@ -267,4 +267,3 @@ export function mergeSettings(base: CallTypeSettings, update: Partial<CallTypeSe
   return settings;
 }
 
-export { isBoundedJson };
