@@ -162,7 +162,16 @@ export function deriveFlags(ctx: PolicyContext): string[] {
 
 /** The union of the grants of an application role and a call role in a call type. */
 export function grantsOf(callType: Pick<CallType, 'grants'>, role: string, appRole: string): Set<string> {
-  return new Set([...(callType.grants[appRole] ?? []), ...(callType.grants[role] ?? [])]);
+  return new Set([...own(callType.grants, appRole) ?? [], ...own(callType.grants, role) ?? []]);
+}
+
+/**
+ * The entry of a map keyed by outside names (roles), if the map itself holds
+ * it: `constructor` or `toString` is a role like any other, never a property
+ * inherited from `Object.prototype`.
+ */
+export function own<T>(map: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
 }
 
 /** The permissions of a member nobody restricted: present, sending, receiving, not administering. */
@@ -205,7 +214,7 @@ export function initialPermissions(
 ): ParticipantPermissions {
   let permissions = owner ? OWNER_PERMISSIONS : BASE_PERMISSIONS;
   if (!owner) {
-    permissions = mergePermissions(permissions, settings.default_permissions[role]);
+    permissions = mergePermissions(permissions, own(settings.default_permissions, role));
     permissions = mergePermissions(permissions, roomDefaults);
   }
   return mergePermissions(permissions, tokenPermissions);

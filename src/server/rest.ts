@@ -7,11 +7,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hasApiKey, signMeetingToken } from './auth.js';
 import { defaultSettings, PERMISSIONS, type CallType } from './call-types.js';
 import { randomId } from './live.js';
+import { LIMITS, REST_BODIES, REST_QUERIES } from './schemas.js';
 import type { Room, Store } from './store.js';
-import {
-  grants as checkGrants, Invalid, mergeSettings, NAME, object, onlyKeys, privacy as checkPrivacy, roomProperties,
-  settingsUpdate, string, tokenProperties, type Json, type RoomProperties,
-} from './validate.js';
+import { check, dictionary, Invalid, mergeSettings, object, tokenProperties, type Json, type RoomProperties } from './validate.js';
 
 /** What the REST layer needs from the server. */
 export interface RestHost {
@@ -28,19 +26,33 @@ class HttpError extends Error {
   }
 }
 
-const MAX_BODY = 64 * 1024;
+const MAX_BODY = LIMITS.body;
+const tooLarge = () => new HttpError(413, 'payload-too-large', `the body is over ${MAX_BODY} bytes`);
 
+/**
+ * Reads a JSON body of at most {@link MAX_BODY} bytes. A declared length over
+ * the limit is refused before a byte is read; otherwise bytes are counted as
+ * they come and the body is refused the moment it passes the limit, without
+ * reading the rest (the 413 then closes the connection).
+ */
 function readBody(req: IncomingMessage): Promise<Json> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > MAX_BODY) return reject(tooLarge());
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY) chunks.push(chunk);
-    });
+      if (size <= MAX_BODY) return void chunks.push(chunk);
+      req.off('data', onData);
+      req.pause();
+      chunks.length = 0;
+      reject(tooLarge());
+    };
+    req.on('data', onData);
     req.on('error', reject);
     req.on('end', () => {
-      if (size > MAX_BODY) return reject(new HttpError(413, 'payload-too-large', `the body is over ${MAX_BODY} bytes`));
+      if (size > MAX_BODY) return;
       const text = Buffer.concat(chunks).toString('utf8').trim();
       if (!text) return resolve({});
       try {
@@ -78,11 +90,11 @@ const ROUTES: [string, RegExp, Route][] = [
     const data = host.store.rooms().map(roomJson);
     return { total_count: data.length, data };
   }],
-  ['POST', /^\/v1\/rooms$/, (host, body) => {
-    onlyKeys(body, ['name', 'privacy', 'properties'], 'body');
-    const name = body.name === undefined ? randomId(8).replace(/[^A-Za-z0-9]/g, 'x') : string(body.name, 'name', { max: 64, pattern: NAME });
-    const privacy = body.privacy === undefined ? 'public' : checkPrivacy(body.privacy);
-    const properties = (body.properties === undefined ? {} : roomProperties(body.properties)) as RoomProperties;
+  ['POST', /^\/v1\/rooms$/, (host, raw) => {
+    const body = check(REST_BODIES['POST /v1/rooms'], raw, { root: 'body' });
+    const name = body.name ?? randomId(8).replace(/[^A-Za-z0-9]/g, 'x');
+    const privacy = body.privacy ?? 'public';
+    const properties = (body.properties ?? {}) as RoomProperties;
     checkCallType(host, properties);
     if (host.store.room(name)) throw new HttpError(409, 'already-exists', `a room named "${name}" already exists`);
     const room: Room = { id: crypto.randomUUID(), name, privacy, properties, created_at: Date.now() };
@@ -90,11 +102,11 @@ const ROUTES: [string, RegExp, Route][] = [
     return roomJson(room);
   }],
   ['GET', /^\/v1\/rooms\/([^/]+)$/, (host, _body, [name]) => roomJson(host.store.room(name) ?? notFound(`room "${name}"`))],
-  ['POST', /^\/v1\/rooms\/([^/]+)$/, (host, body, [name]) => {
+  ['POST', /^\/v1\/rooms\/([^/]+)$/, (host, raw, [name]) => {
     const room = host.store.room(name) ?? notFound(`room "${name}"`);
-    onlyKeys(body, ['privacy', 'properties'], 'body');
-    const privacy = body.privacy === undefined ? room.privacy : checkPrivacy(body.privacy);
-    const changes = body.properties === undefined ? {} : roomProperties(body.properties, true);
+    const body = check(REST_BODIES['POST /v1/rooms/:name'], raw, { root: 'body' });
+    const privacy = body.privacy ?? room.privacy;
+    const changes: Json = body.properties ?? {};
     const properties: Json = { ...room.properties };
     for (const [key, value] of Object.entries(changes)) {
       if (value === null) delete properties[key];
@@ -111,8 +123,8 @@ const ROUTES: [string, RegExp, Route][] = [
     host.roomDeleted(name);
     return { deleted: true, name };
   }],
-  ['POST', /^\/v1\/meeting-tokens$/, async (host, body) => {
-    onlyKeys(body, ['properties'], 'body');
+  ['POST', /^\/v1\/meeting-tokens$/, async (host, raw) => {
+    const body = check(REST_BODIES['POST /v1/meeting-tokens'], raw, { root: 'body' });
     const properties = tokenProperties(body.properties ?? {});
     return { token: await signMeetingToken(properties, host.apiKey) };
   }],
@@ -120,26 +132,26 @@ const ROUTES: [string, RegExp, Route][] = [
     const data = host.store.callTypes();
     return { total_count: data.length, data };
   }],
-  ['POST', /^\/v1\/call-types$/, (host, body) => {
-    onlyKeys(body, ['name', 'grants', 'settings'], 'body');
-    const name = string(body.name, 'name', { max: 64, pattern: NAME });
+  ['POST', /^\/v1\/call-types$/, (host, raw) => {
+    const body = check(REST_BODIES['POST /v1/call-types'], raw, { root: 'body' });
+    const name = body.name;
     const type: CallType = {
       name,
-      grants: body.grants === undefined ? {} : checkGrants(body.grants),
-      settings: mergeSettings(defaultSettings(), body.settings === undefined ? {} : settingsUpdate(body.settings)),
+      grants: dictionary(body.grants as CallType['grants'] | undefined),
+      settings: mergeSettings(defaultSettings(), (body.settings ?? {}) as Partial<CallType['settings']>),
     };
     if (!host.store.createCallType(type)) throw new HttpError(409, 'already-exists', `a call type named "${name}" already exists`);
     return type;
   }],
   ['GET', /^\/v1\/call-types\/([^/]+)$/, (host, _body, [name]) => host.store.callType(name) ?? notFound(`call type "${name}"`)],
-  ['PUT', /^\/v1\/call-types\/([^/]+)$/, (host, body, [name]) => {
+  ['PUT', /^\/v1\/call-types\/([^/]+)$/, (host, raw, [name]) => {
     const current = host.store.callType(name) ?? notFound(`call type "${name}"`);
-    onlyKeys(body, ['grants', 'settings'], 'body');
+    const body = check(REST_BODIES['PUT /v1/call-types/:name'], raw, { root: 'body' });
     const type: CallType = {
       name,
       // Each role given replaces that role's grants; the other roles stay.
-      grants: body.grants === undefined ? current.grants : { ...current.grants, ...checkGrants(body.grants) },
-      settings: body.settings === undefined ? current.settings : mergeSettings(current.settings, settingsUpdate(body.settings)),
+      grants: body.grants === undefined ? current.grants : Object.assign(dictionary(current.grants), body.grants),
+      settings: body.settings === undefined ? current.settings : mergeSettings(current.settings, body.settings as Partial<CallType['settings']>),
     };
     host.store.updateCallType(type);
     host.callTypeChanged(type);
@@ -149,16 +161,27 @@ const ROUTES: [string, RegExp, Route][] = [
     permissions: Object.entries(PERMISSIONS).map(([id, description]) => ({ id, description })),
   })],
   ['GET', /^\/v1\/audit-log$/, (host, _body, _params, query) => {
-    const room = query.get('room') ?? undefined;
-    const limit = Number(query.get('limit') ?? 100);
+    const params = check(REST_QUERIES['GET /v1/audit-log'], Object.fromEntries(query), { root: 'query' });
+    const room = params.room;
+    const limit = Number(params.limit ?? 100);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Invalid('limit must be an integer from 1 to 1000');
     return { data: host.store.auditLog(room, limit) };
   }],
 ];
 
+/** Every endpoint as `METHOD /path/:name`, as `REST_BODIES` and `REST_QUERIES` of schemas.ts name them (the fuzzer checks both cover it). */
+export const ENDPOINTS: readonly string[] = ROUTES.map(([method, pattern]) =>
+  `${method} ${pattern.source.replace(/^\^|\$$/g, '').replace(/\\\//g, '/').replace('([^/]+)', ':name')}`);
+
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    // A body over the limit was not read to its end: the connection cannot carry another request.
+    ...(status === 413 ? { connection: 'close' } : {}),
+  });
   res.end(text);
 }
 

@@ -6,15 +6,15 @@
  */
 import type { WebSocket } from 'ws';
 import { can } from '../core/capabilities.js';
-import { mayActOn, type MemberAction, type RequestKind } from '../core/call.js';
+import { mayActOn, type MemberAction, type PermissionsUpdate, type RequestKind } from '../core/call.js';
 import { TokenError, verifyMeetingToken } from './auth.js';
 import { CODES, LiveCall, randomId, RpcError, Session, type Identity, type Wire } from './live.js';
 import { administers, applies, JOIN_RULE, mergePermissions } from './policy.js';
 import { MEDIA_METHODS } from './media/methods.js';
 import type { Room } from './store.js';
-import {
-  ADMIN_KINDS, boolean, Invalid, isObject, NAME, onlyKeys, permissionsUpdate, REQUEST_KINDS, string, type Json,
-} from './validate.js';
+import { ADMIN_KINDS, check, Invalid, isObject, type Json } from './validate.js';
+import { RPC_PARAMS } from './schemas.js';
+import type { Static } from '@sinclair/typebox';
 import type { CallType } from './call-types.js';
 import { clip, Sampler, type Logger } from './log.js';
 
@@ -53,8 +53,8 @@ function need(s: Session, flag: string): void {
 }
 
 /** The member a request targets: the sender when `member_id` is absent or its own. */
-function target(call: LiveCall, s: Session, memberId: unknown, actions: MemberAction[]): Session {
-  const id = memberId === undefined ? s.id : string(memberId, 'member_id', { max: 64 });
+function target(call: LiveCall, s: Session, memberId: string | undefined, actions: MemberAction[]): Session {
+  const id = memberId ?? s.id;
   const self = id === s.id;
   // The capability first, so that probing ids without it learns nothing.
   for (const action of actions) if (!self) need(s, `member.${ACTION_FLAGS[action]}`);
@@ -77,36 +77,40 @@ const ACTION_FLAGS: Record<MemberAction, string> = {
   remove: 'remove', permissions: 'permissions.set', role: 'role.set',
 };
 
-function keys(params: Json, allowed: string[]): Json {
-  onlyKeys(params, allowed, 'params');
-  return params;
-}
+type Method = keyof typeof RPC_PARAMS;
 
-function channels(value: unknown): ('audio' | 'video')[] {
-  if (!Array.isArray(value) || value.length === 0 || value.length > 2 || !value.every((c) => c === 'audio' || c === 'video')) {
-    throw new Invalid('channels must be a non-empty array of "audio" and "video"');
+/**
+ * The params of a request, checked completely against its schema (bounded in
+ * depth, length and size) before the handler reads anything else; fields
+ * named in `trim` are trimmed first. A refusal is a -32602 naming the field.
+ */
+function read<M extends Method>(method: M, params: Json, trim: string[] = []): Static<(typeof RPC_PARAMS)[M]> {
+  let input: unknown = params;
+  if (trim.some((f) => typeof params[f] === 'string')) {
+    input = { ...params };
+    for (const f of trim) if (typeof params[f] === 'string') (input as Json)[f] = (params[f] as string).trim();
   }
-  return [...new Set(value as ('audio' | 'video')[])];
+  return check(RPC_PARAMS[method], input, { root: 'params' });
 }
 
 /** A toggle on a member (self by default): `call.deaf`, `call.raisehand`… */
-const memberToggle = (action: MemberAction, field: 'deaf' | 'handraised', value: boolean, audit: string): Handler => (s, params, host) => {
-  keys(params, ['member_id']);
+const memberToggle = (method: 'call.deaf' | 'call.undeaf' | 'call.raisehand' | 'call.lowerhand', action: MemberAction, field: 'deaf' | 'handraised', value: boolean, audit: string): Handler => (s, params, host) => {
+  const p = read(method, params);
   const call = inCall(s);
-  const t = target(call, s, params.member_id, [action]);
+  const t = target(call, s, p.member_id, [action]);
   if (t.member[field] !== value) call.update(t, { [field]: value });
   if (t !== s) host.audit(call, s, t, audit);
   return {};
 };
 
 /** A call-level switch: lock, recording, streaming, transcription. */
-const roomToggle = (flag: string, field: 'locked' | 'recording' | 'streaming' | 'transcribing', value: boolean, audit: string): Handler => (s, params, host) => {
-  keys(params, []);
+const roomToggle = (method: Method, flag: string, field: 'locked' | 'recording' | 'streaming' | 'transcribing', value: boolean): Handler => (s, params, host) => {
+  read(method, params);
   const call = inCall(s);
   need(s, flag);
   if (call[field] !== value) {
     call[field] = value;
-    host.audit(call, s, null, audit);
+    host.audit(call, s, null, method);
     // Locking changes who may admit knockers, so everyone's flags are recomputed.
     call.roomChanged(field === 'locked');
   }
@@ -114,11 +118,11 @@ const roomToggle = (flag: string, field: 'locked' | 'recording' | 'streaming' | 
 };
 
 const mute = (muted: boolean): Handler => (s, params, host) => {
-  keys(params, ['member_id', 'channels']);
-  const list = channels(params.channels);
+  const p = read(muted ? 'call.mute' : 'call.unmute', params);
+  const list = [...new Set(p.channels)];
   const call = inCall(s);
   const actions = list.map((c) => `${muted ? '' : 'un'}mute-${c}` as MemberAction);
-  const t = target(call, s, params.member_id, actions);
+  const t = target(call, s, p.member_id, actions);
   if (!muted && t !== s) {
     // Unmuting someone else: they must be allowed to send it.
     for (const c of list) if (!can(t.caps, `self.mute.${c}.off`)) fail(CODES.forbidden, `forbidden: that member may not send ${c}`);
@@ -129,15 +133,17 @@ const mute = (muted: boolean): Handler => (s, params, host) => {
   return {};
 };
 
+/**
+ * What a caller without a valid token hears about a room it may not enter: an
+ * unknown room, an expired one and a private one (without knocking) look the
+ * same, so room names cannot be probed.
+ */
+const closedRoom = (name: string) => `no public room "${name}" (it may be private: a meeting token is needed)`;
+
 async function join(s: Session, params: Json, host: RpcHost): Promise<unknown> {
-  keys(params, ['room', 'token', 'user_name', 'resume']);
-  const roomName = string(params.room, 'room', { max: 64, pattern: NAME });
-  const token = params.token === undefined ? undefined : string(params.token, 'token', { max: 8192 });
-  const userName = params.user_name === undefined ? undefined
-    : string(typeof params.user_name === 'string' ? params.user_name.trim() : params.user_name, 'user_name', { max: 100 });
-  const resume = params.resume === undefined ? undefined : string(params.resume, 'resume', { min: 0, max: 1024 });
+  const { room: roomName, token, user_name: userName, resume } = read('call.join', params, ['user_name']);
   if (s.state === 'joined' || s.state === 'lobby' || s.state === 'joining') fail(CODES.conflict, 'already in a call on this connection');
-  if (!host.room(roomName)) fail(CODES.notFound, `no room "${roomName}"`);
+  // The token first: nothing about the room is said before it is checked.
   s.state = 'joining';
   let claims;
   try {
@@ -149,9 +155,11 @@ async function join(s: Session, params: Json, host: RpcHost): Promise<unknown> {
   }
   s.state = 'idle';
   if (s.closed) return {};
-  // Read again: the room may have changed while the token was checked.
-  const room = host.room(roomName) ?? fail(CODES.notFound, `no room "${roomName}"`);
-  if (room.properties.exp !== undefined && room.properties.exp * 1000 <= Date.now()) fail(CODES.notFound, `the room "${roomName}" has expired`);
+  // Only a caller with a valid token (for this room, or for every room) learns that a room does not exist.
+  const room = host.room(roomName) ?? fail(claims ? CODES.notFound : CODES.unauthenticated, claims ? `no room "${roomName}"` : closedRoom(roomName));
+  if (room.properties.exp !== undefined && room.properties.exp * 1000 <= Date.now()) {
+    fail(claims ? CODES.notFound : CODES.unauthenticated, claims ? `the room "${roomName}" has expired` : closedRoom(roomName));
+  }
   if (claims && claims.room_name === undefined) host.log.warn(`a token without room_name (valid for every room) was used to join "${roomName}"`);
   const callType = host.callType(room.properties.call_type ?? 'default') ?? fail(CODES.notFound, `the room's call type "${room.properties.call_type}" does not exist`);
   const identity: Identity = {
@@ -183,7 +191,7 @@ async function join(s: Session, params: Json, host: RpcHost): Promise<unknown> {
   const knocking = room.properties.enable_knocking === true;
   let lobby = false;
   if (!identity.owner && room.privacy === 'private' && !identity.hasToken) {
-    if (!knocking) fail(CODES.unauthenticated, `the room "${roomName}" is private: a meeting token is needed`);
+    if (!knocking) fail(CODES.unauthenticated, closedRoom(roomName));
     lobby = true;
   }
   if (!identity.owner && call.locked) {
@@ -210,20 +218,19 @@ export const METHODS: Readonly<Record<string, Handler>> = Object.freeze({
 
   // The client's heartbeat (liveness): answered in every state, counted by the rate limit like any request.
   'call.ping': (_s, params) => {
-    keys(params, []);
+    read('call.ping', params);
     return {};
   },
 
   'call.leave': (s, params) => {
-    keys(params, []);
+    read('call.leave', params);
     if (s.state === 'joined') s.call!.remove(s, 'left');
     else if (s.state === 'lobby') s.call!.leaveLobby(s, 'left');
     return {};
   },
 
   'call.request_access': (s, params) => {
-    keys(params, ['name']);
-    const name = string(typeof params.name === 'string' ? params.name.trim() : params.name, 'name', { max: 100 });
+    const { name } = read('call.request_access', params, ['name']);
     if (s.state === 'joined') fail(CODES.conflict, 'already in the call');
     if (s.state !== 'lobby') fail(CODES.forbidden, 'not in a lobby: join first');
     s.call!.knock(s, name);
@@ -232,37 +239,37 @@ export const METHODS: Readonly<Record<string, Handler>> = Object.freeze({
 
   'call.mute': mute(true),
   'call.unmute': mute(false),
-  'call.deaf': memberToggle('deaf', 'deaf', true, 'member.deaf'),
-  'call.undeaf': memberToggle('undeaf', 'deaf', false, 'member.undeaf'),
-  'call.raisehand': memberToggle('raisehand', 'handraised', true, 'member.raisehand'),
-  'call.lowerhand': memberToggle('lowerhand', 'handraised', false, 'member.lowerhand'),
+  'call.deaf': memberToggle('call.deaf', 'deaf', 'deaf', true, 'member.deaf'),
+  'call.undeaf': memberToggle('call.undeaf', 'undeaf', 'deaf', false, 'member.undeaf'),
+  'call.raisehand': memberToggle('call.raisehand', 'raisehand', 'handraised', true, 'member.raisehand'),
+  'call.lowerhand': memberToggle('call.lowerhand', 'lowerhand', 'handraised', false, 'member.lowerhand'),
 
   'call.screenshare.start': (s, params) => {
-    keys(params, []);
+    read('call.screenshare.start', params);
     const call = inCall(s);
     need(s, 'screenshare');
     if (!s.member.screenshare) call.update(s, { screenshare: true });
     return {};
   },
   'call.screenshare.stop': (s, params) => {
-    keys(params, []);
+    read('call.screenshare.stop', params);
     const call = inCall(s);
     if (!s.member.permissions.hasPresence) fail(CODES.forbidden, 'forbidden: a member without presence shares nothing');
     if (s.member.screenshare) call.update(s, { screenshare: false });
     return {};
   },
 
-  'call.lock': roomToggle('lock.on', 'locked', true, 'call.lock'),
-  'call.unlock': roomToggle('lock.off', 'locked', false, 'call.unlock'),
-  'call.record.start': roomToggle('record.on', 'recording', true, 'call.record.start'),
-  'call.record.stop': roomToggle('record.off', 'recording', false, 'call.record.stop'),
-  'call.stream.start': roomToggle('stream.on', 'streaming', true, 'call.stream.start'),
-  'call.stream.stop': roomToggle('stream.off', 'streaming', false, 'call.stream.stop'),
-  'call.transcribe.start': roomToggle('transcribe.on', 'transcribing', true, 'call.transcribe.start'),
-  'call.transcribe.stop': roomToggle('transcribe.off', 'transcribing', false, 'call.transcribe.stop'),
+  'call.lock': roomToggle('call.lock', 'lock.on', 'locked', true),
+  'call.unlock': roomToggle('call.unlock', 'lock.off', 'locked', false),
+  'call.record.start': roomToggle('call.record.start', 'record.on', 'recording', true),
+  'call.record.stop': roomToggle('call.record.stop', 'record.off', 'recording', false),
+  'call.stream.start': roomToggle('call.stream.start', 'stream.on', 'streaming', true),
+  'call.stream.stop': roomToggle('call.stream.stop', 'stream.off', 'streaming', false),
+  'call.transcribe.start': roomToggle('call.transcribe.start', 'transcribe.on', 'transcribing', true),
+  'call.transcribe.stop': roomToggle('call.transcribe.stop', 'transcribe.off', 'transcribing', false),
 
   'call.end': (s, params, host) => {
-    keys(params, []);
+    read('call.end', params);
     const call = inCall(s);
     need(s, 'end');
     host.audit(call, s, null, 'call.end', { members: call.members.size });
@@ -271,8 +278,7 @@ export const METHODS: Readonly<Record<string, Handler>> = Object.freeze({
   },
 
   'call.layout.set': (s, params) => {
-    keys(params, ['layout']);
-    const layout = string(params.layout, 'layout', { max: 32 });
+    const { layout } = read('call.layout.set', params);
     const call = inCall(s);
     need(s, 'layout.set');
     if (!call.callType.settings.layout.options.includes(layout)) {
@@ -286,29 +292,26 @@ export const METHODS: Readonly<Record<string, Handler>> = Object.freeze({
   },
 
   'call.digit.send': (s, params) => {
-    keys(params, ['digits']);
-    string(params.digits, 'digits', { max: 64, pattern: /^[0-9*#A-Dw]+$/ });
+    read('call.digit.send', params);
     inCall(s);
     need(s, 'digit.send');
     return {};
   },
 
   'call.member.remove': (s, params, host) => {
-    keys(params, ['member_id']);
-    string(params.member_id, 'member_id', { max: 64 });
+    const p = read('call.member.remove', params);
     const call = inCall(s);
-    const t = target(call, s, params.member_id, ['remove']);
+    const t = target(call, s, p.member_id, ['remove']);
     host.audit(call, s, t, 'member.remove');
     call.remove(t, t === s ? 'left' : 'removed');
     return {};
   },
 
   'call.member.update': (s, params, host) => {
-    keys(params, ['member_id', 'permissions', 'role']);
-    const memberId = string(params.member_id, 'member_id', { max: 64 });
-    if (params.permissions === undefined && params.role === undefined) throw new Invalid('params need permissions, role or both');
-    const update = params.permissions === undefined ? undefined : permissionsUpdate(params.permissions);
-    const role = params.role === undefined ? undefined : string(params.role, 'role', { max: 32 });
+    const p = read('call.member.update', params);
+    const { member_id: memberId, role } = p;
+    const update = p.permissions as PermissionsUpdate | undefined;
+    if (update === undefined && role === undefined) throw new Invalid('params need permissions, role or both');
     const call = inCall(s);
     if (role !== undefined && !Object.hasOwn(call.callType.grants, role)) {
       throw new Invalid(`role must be one of: ${Object.keys(call.callType.grants).join(', ')}`);
@@ -327,14 +330,16 @@ export const METHODS: Readonly<Record<string, Handler>> = Object.freeze({
       const missing = granted.find((kind) => !administers(s.member.permissions, kind));
       if (missing) fail(CODES.forbidden, `forbidden: cannot grant canAdmin "${missing}" without holding it`);
     }
-    for (const t of targets) {
+    // Every change is worked out before any is made: a refusal, or a failure, leaves every member as it was.
+    const changes = targets.map((t) => {
       const before = t.member;
       const patch: { permissions?: typeof before.permissions; role?: string } = {};
       if (update) patch.permissions = mergePermissions(before.permissions, update);
-      if (role !== undefined) {
-        patch.role = role;
-        t.identity = { ...t.identity!, role };
-      }
+      if (role !== undefined) patch.role = role;
+      return { t, before, patch };
+    });
+    for (const { t, before, patch } of changes) {
+      if (role !== undefined) t.identity = { ...t.identity!, role };
       call.update(t, patch);
       host.audit(call, s, t, 'member.update', { permissions: update, role, before: { permissions: before.permissions, role: before.role } });
     }
@@ -342,9 +347,7 @@ export const METHODS: Readonly<Record<string, Handler>> = Object.freeze({
   },
 
   'call.waiting.update': (s, params, host) => {
-    keys(params, ['member_id', 'grant']);
-    const memberId = string(params.member_id, 'member_id', { max: 64 });
-    const grant = boolean(params.grant, 'grant');
+    const { member_id: memberId, grant } = read('call.waiting.update', params);
     const call = inCall(s);
     need(s, 'waiting.admit');
     const knockers = memberId === '*'
@@ -366,14 +369,10 @@ export const METHODS: Readonly<Record<string, Handler>> = Object.freeze({
   },
 
   'call.permission.request': (s, params) => {
-    keys(params, ['permissions']);
-    const kinds = params.permissions;
-    if (!Array.isArray(kinds) || kinds.length === 0 || !kinds.every((k) => REQUEST_KINDS.includes(k as RequestKind))) {
-      throw new Invalid(`permissions must be a non-empty array of: ${REQUEST_KINDS.join(', ')}`);
-    }
+    const kinds: RequestKind[] = read('call.permission.request', params).permissions;
     const call = inCall(s);
     for (const kind of kinds) need(s, `request.${kind}`);
-    const all = [...new Set([...(s.request?.kinds ?? []), ...(kinds as RequestKind[])])];
+    const all = [...new Set([...(s.request?.kinds ?? []), ...kinds])];
     if (all.length !== s.request?.kinds.length) {
       s.request = { kinds: all, at: s.request?.at ?? Date.now() };
       call.notifyRequest(s, call.requestOf(s));
@@ -382,10 +381,9 @@ export const METHODS: Readonly<Record<string, Handler>> = Object.freeze({
   },
 
   'call.permission.deny': (s, params, host) => {
-    keys(params, ['member_id']);
-    string(params.member_id, 'member_id', { max: 64 });
+    const p = read('call.permission.deny', params);
     const call = inCall(s);
-    const t = target(call, s, params.member_id, ['permissions']);
+    const t = target(call, s, p.member_id, ['permissions']);
     if (!t.request) fail(CODES.notFound, 'that member has no pending request');
     const request = call.requestOf(t);
     t.request = null;
@@ -395,12 +393,11 @@ export const METHODS: Readonly<Record<string, Handler>> = Object.freeze({
   },
 
   'call.message.send': (s, params) => {
-    keys(params, ['data', 'to']);
-    if (!('data' in params)) throw new Invalid('data is required');
-    const to = params.to === undefined ? '*' : string(params.to, 'to', { max: 64 });
+    const p = read('call.message.send', params);
+    const to = p.to ?? '*';
     const call = inCall(s);
     if (!s.member.permissions.hasPresence) fail(CODES.forbidden, 'forbidden: a member without presence cannot send');
-    const message = { from: s.id, data: params.data };
+    const message = { from: s.id, data: p.data };
     if (to === '*') call.broadcast('call.message', message, (o) => o !== s);
     else (call.members.get(to) ?? fail(CODES.notFound, `no member "${to}" in this call`)).notify('call.message', message);
     return {};

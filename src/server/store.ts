@@ -174,5 +174,10 @@ function toRoom(row: RoomRow): Room {
 }
 
 function toCallType(row: CallTypeRow): CallType {
-  return { name: row.name, grants: JSON.parse(row.grants) as Record<string, Permission[]>, settings: JSON.parse(row.settings) as CallTypeSettings };
+  // Roles are names from outside: their maps get a null prototype, so no role is ever a property of Object.prototype.
+  const settings = JSON.parse(row.settings) as CallTypeSettings;
+  settings.default_permissions = dictionary(settings.default_permissions);
+  return { name: row.name, grants: dictionary(JSON.parse(row.grants) as Record<string, Permission[]>), settings };
 }
+
+const dictionary = <T>(entries: Record<string, T> | undefined): Record<string, T> => Object.assign(Object.create(null) as Record<string, T>, entries);

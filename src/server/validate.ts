@@ -1,10 +1,23 @@
 /**
- * Input validation for REST bodies and RPC parameters. Every check throws an
- * {@link Invalid} carrying a message that names the offending field; callers
- * turn it into a 400 or a -32602. Nothing here changes any state.
+ * Input validation for REST bodies, RPC parameters and token claims, against
+ * the schemas of schemas.ts. A value is checked completely by the compiled
+ * validator before anything uses it; a refusal throws an {@link Invalid}
+ * whose message names the offending field, and callers turn it into a 400 or
+ * a -32602. Nothing here changes any state.
+ *
+ * What comes out of a check is a copy: every map keyed by outside names
+ * (`byUserId`, grants by role…) has a null prototype, so that `__proto__` or
+ * `constructor` is an ordinary key and never reaches `Object.prototype`.
  */
-import type { AdminKind, PermissionsUpdate, RequestKind, SendKind } from '../core/call.js';
-import { PERMISSIONS, type CallTypeSettings, type Permission } from './call-types.js';
+import { Kind, OptionalKind, type Static, type TSchema } from '@sinclair/typebox';
+import type { AdminKind, PermissionsUpdate as PermissionsUpdateType, RequestKind, SendKind } from '../core/call.js';
+import type { CallTypeSettings, Permission } from './call-types.js';
+import {
+  ADMIN_KINDS as ADMIN, conforms, Grants, type KeySpec, NAME, PermissionsUpdate, Privacy, REQUEST_KINDS as REQUEST, ROLE,
+  RoomProperties as RoomPropertiesSchema, RoomPropertiesUpdate, SEND_KINDS as SEND, SettingsUpdate, TokenProperties as TokenPropertiesSchema,
+} from './schemas.js';
+
+export { NAME, ROLE };
 
 /** Bad input; `message` says which field and why. */
 export class Invalid extends Error {
@@ -21,74 +34,171 @@ export function object(value: unknown, field: string): Json {
   return value;
 }
 
-/** Refuses keys outside `allowed`. */
-export function onlyKeys(value: Json, allowed: readonly string[], field: string): void {
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw new Invalid(`${field}.${key} is not a known field (expected one of: ${allowed.join(', ')})`);
+export const SEND_KINDS: readonly SendKind[] = SEND;
+export const ADMIN_KINDS: readonly AdminKind[] = ADMIN;
+export const REQUEST_KINDS: readonly RequestKind[] = REQUEST;
+
+/**
+ * Checks `value` against `schema` and returns a clean copy of it (null
+ * prototypes for maps). `root` names the whole value in messages about its
+ * unknown fields (`params`, `body`) and `prefix` is put before every field.
+ */
+export function check<T extends TSchema>(schema: T, value: unknown, { root = 'value', prefix = '' }: { root?: string; prefix?: string } = {}): Static<T> {
+  if (!conforms(schema, value)) throw new Invalid(explain(schema, value, prefix, root) ?? `${prefix || root} is not valid`);
+  return copy(schema, value) as Static<T>;
+}
+
+// ── Messages ─────────────────────────────────────────────────────────────────
+
+const SIMPLE_KEY = /^[A-Za-z0-9_$*-]+$/;
+/** A value or key quoted for a message: JSON, shortened. */
+const quote = (value: unknown): string => {
+  // Never serialize a structure here: it may be the very value nested too deep to serialize.
+  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
+};
+const child = (field: string, key: string) => {
+  const segment = SIMPLE_KEY.test(key) ? key : `[${quote(key)}]`;
+  return field === '' ? segment : segment.startsWith('[') ? `${field}${segment}` : `${field}.${segment}`;
+};
+const jsonType = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'number' && Number.isInteger(value) ? 'integer' : typeof value);
+const schemaType = (schema: TSchema): string | undefined => {
+  switch (schema[Kind]) {
+    case 'Boolean': return 'boolean';
+    case 'String': return 'string';
+    case 'Integer': return 'integer';
+    case 'Number': return 'number';
+    case 'Null': return 'null';
+    case 'Array': return 'array';
+    case 'Object': case 'Record': return 'object';
+    case 'Literal': return jsonType(schema.const);
+    default: return undefined;
+  }
+};
+const fill = (template: string, field: string, value: unknown) => template.replace('{field}', () => field).replace('{value}', () => quote(value));
+const literals = (schema: TSchema): unknown[] | undefined =>
+  schema[Kind] === 'Union' && (schema.anyOf as TSchema[]).every((s) => s[Kind] === 'Literal') ? (schema.anyOf as TSchema[]).map((s) => s.const) : undefined;
+
+/**
+ * Why `value` does not conform to `schema`, naming the first offending field;
+ * it follows the schema, so its work is bounded by the schema's depth.
+ */
+function explain(schema: TSchema, value: unknown, field: string, root: string): string | undefined {
+  if (conforms(schema, value)) return undefined;
+  const name = field || root;
+  const custom = schema['x-message'] as string | undefined;
+  if (value === undefined && schema['x-missing']) return schema['x-missing'] as string;
+  switch (schema[Kind]) {
+    case 'Boolean': return `${name} must be true or false`;
+    case 'Integer': case 'Number':
+      return `${name} must be ${schema[Kind] === 'Integer' ? 'an integer' : 'a number'} from ${schema.minimum} to ${schema.maximum}`;
+    case 'Null': return `${name} must be null`;
+    case 'String':
+      if (typeof value !== 'string') return `${name} must be a string`;
+      if (value.length < schema.minLength || value.length > schema.maxLength) return `${name} must be ${schema.minLength}–${schema.maxLength} characters long`;
+      return `${name} has invalid characters (expected ${schema.pattern})`;
+    case 'Literal': return `${name} must be ${quote(schema.const)}`;
+    case 'BoundedJson': return `${name} must be JSON nested at most ${schema.maxDepth} levels deep`;
+    case 'Union': {
+      const options = literals(schema);
+      if (options) return custom ? fill(custom, name, value) : `${name} must be one of: ${options.join(', ')}`;
+      // The branch of the value's own type explains best; else the union's message.
+      const branches = schema.anyOf as TSchema[];
+      const same = branches.find((b) => schemaType(b) === jsonType(value) || (schemaType(b) === 'number' && typeof value === 'number'));
+      if (same) return explain(same, value, field, root);
+      if (custom) return fill(custom, name, value);
+      const nonNull = branches.find((b) => b[Kind] !== 'Null');
+      return nonNull ? explain(nonNull, value, field, root) : undefined;
+    }
+    case 'Array': {
+      if (!Array.isArray(value)) return custom ? fill(custom, name, value) : `${name} must be an array`;
+      if (value.length < (schema.minItems ?? 0) || value.length > (schema.maxItems ?? Infinity)) {
+        return custom ? fill(custom, name, value) : `${name} must hold ${schema.minItems ?? 0} to ${schema.maxItems} items`;
+      }
+      const items = schema.items as TSchema;
+      const options = literals(items);
+      for (let i = 0; i < value.length; i++) {
+        if (conforms(items, value[i])) continue;
+        if (options) {
+          const template = items['x-message'] as string | undefined;
+          return template ? fill(template, name, value[i]) : `${name} holds ${quote(value[i])}, not one of: ${options.join(', ')}`;
+        }
+        return explain(items, value[i], `${name}[${i}]`, root);
+      }
+      return custom ? fill(custom, name, value) : undefined;
+    }
+    case 'Object': {
+      if (!isObject(value)) return `${name} must be an object`;
+      const properties = schema.properties as Record<string, TSchema>;
+      const known = Object.keys(properties);
+      for (const key of Object.keys(value)) {
+        if (!Object.hasOwn(properties, key)) return `${child(name, key)} is not a known field (expected one of: ${known.join(', ')})`;
+      }
+      for (const key of known) {
+        const property = properties[key];
+        const present = Object.hasOwn(value, key);
+        if (!present && property[OptionalKind] === 'Optional') continue;
+        const why = explain(property, present ? value[key] : undefined, child(field, key), root);
+        if (why) return why;
+      }
+      return undefined;
+    }
+    case 'Record': {
+      if (!isObject(value)) return `${name} must be an object`;
+      const spec = schema['x-key'] as KeySpec;
+      const keys = Object.keys(value);
+      if (keys.length > schema.maxProperties) return `${name} has ${keys.length} entries, more than ${schema.maxProperties}`;
+      const [valueSchema] = Object.values(schema.patternProperties as Record<string, TSchema>);
+      for (const key of keys) {
+        if (key.length < spec.min || key.length > spec.max) return `${name} ${spec.label} ${quote(key)} must be ${spec.min}–${spec.max} characters long`;
+        if (spec.pattern && !new RegExp(spec.pattern).test(key)) return `${name} ${spec.label} ${quote(key)} has invalid characters (expected ${spec.pattern})`;
+        const why = explain(valueSchema, value[key], child(name, key), root);
+        if (why) return why;
+      }
+      return undefined;
+    }
+    default: return custom;
   }
 }
 
-export function string(value: unknown, field: string, { max = 200, min = 1, pattern }: { max?: number; min?: number; pattern?: RegExp } = {}): string {
-  if (typeof value !== 'string') throw new Invalid(`${field} must be a string`);
-  if (value.length < min || value.length > max) throw new Invalid(`${field} must be ${min}–${max} characters long`);
-  if (pattern && !pattern.test(value)) throw new Invalid(`${field} has invalid characters (expected ${pattern.source})`);
-  return value;
-}
+// ── Copies ───────────────────────────────────────────────────────────────────
 
-export function boolean(value: unknown, field: string): boolean {
-  if (typeof value !== 'boolean') throw new Invalid(`${field} must be true or false`);
-  return value;
-}
-
-export function integer(value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new Invalid(`${field} must be an integer from ${min} to ${max}`);
+/** A copy of a conforming value: maps get a null prototype, lists of kinds lose duplicates. */
+function copy(schema: TSchema, value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  switch (schema[Kind]) {
+    case 'Union': {
+      const branch = (schema.anyOf as TSchema[]).find((b) => conforms(b, value));
+      return branch ? copy(branch, value) : value;
+    }
+    case 'Array': {
+      const items = schema.items as TSchema;
+      const list = (value as unknown[]).map((item) => copy(items, item));
+      return literals(items) ? [...new Set(list)] : list;
+    }
+    case 'Object': {
+      const properties = schema.properties as Record<string, TSchema>;
+      const out: Json = {};
+      for (const key of Object.keys(properties)) if (Object.hasOwn(value, key)) out[key] = copy(properties[key], (value as Json)[key]);
+      return out;
+    }
+    case 'Record': {
+      const [valueSchema] = Object.values(schema.patternProperties as Record<string, TSchema>);
+      const out: Json = Object.create(null);
+      for (const [key, item] of Object.entries(value)) out[key] = copy(valueSchema, item);
+      return out;
+    }
+    case 'BoundedJson': return value;
+    default: return value;
   }
-  return value;
 }
 
-/** Optional: `undefined` passes through, anything else is checked. */
-export const optional = <T>(value: unknown, check: (value: unknown) => T): T | undefined =>
-  value === undefined ? undefined : check(value);
-
-export const NAME = /^[A-Za-z0-9_-]+$/;
-export const ROLE = /^[a-z][a-z0-9_-]*$/;
-/** Unix seconds from 2000 to 9999: enough to refuse milliseconds by mistake. */
-const SECONDS: [number, number] = [946684800, 253402300799];
-
-export const SEND_KINDS: readonly SendKind[] = ['audio', 'video', 'screenVideo', 'screenAudio', 'customVideo', 'customAudio'];
-export const ADMIN_KINDS: readonly AdminKind[] = ['participants', 'streaming', 'transcription'];
-export const REQUEST_KINDS: readonly RequestKind[] = ['presence', 'audio', 'video', 'screenshare'];
-
-function kinds<T extends string>(value: unknown, field: string, allowed: readonly T[]): boolean | T[] {
-  if (typeof value === 'boolean') return value;
-  if (!Array.isArray(value)) throw new Invalid(`${field} must be true, false or an array of: ${allowed.join(', ')}`);
-  for (const item of value) {
-    if (!allowed.includes(item as T)) throw new Invalid(`${field} holds ${JSON.stringify(item)}, not one of: ${allowed.join(', ')}`);
-  }
-  return [...new Set(value as T[])];
-}
+// ── The values of the API ────────────────────────────────────────────────────
 
 /** A Daily-style partial permissions update. */
-export function permissionsUpdate(value: unknown, field = 'permissions'): PermissionsUpdate {
-  const input = object(value, field);
-  onlyKeys(input, ['hasPresence', 'canSend', 'canReceive', 'canAdmin'], field);
-  const update: { -readonly [K in keyof PermissionsUpdate]: PermissionsUpdate[K] } = {};
-  if (input.hasPresence !== undefined) update.hasPresence = boolean(input.hasPresence, `${field}.hasPresence`);
-  if (input.canSend !== undefined) update.canSend = kinds(input.canSend, `${field}.canSend`, SEND_KINDS);
-  if (input.canAdmin !== undefined) update.canAdmin = kinds(input.canAdmin, `${field}.canAdmin`, ADMIN_KINDS);
-  if (input.canReceive !== undefined) {
-    const receive = object(input.canReceive, `${field}.canReceive`);
-    onlyKeys(receive, ['base', 'byUserId', 'byParticipantId'], `${field}.canReceive`);
-    if (receive.base !== undefined && typeof receive.base !== 'boolean' && !isObject(receive.base)) {
-      throw new Invalid(`${field}.canReceive.base must be true, false or an object`);
-    }
-    for (const key of ['byUserId', 'byParticipantId']) {
-      if (receive[key] !== undefined) object(receive[key], `${field}.canReceive.${key}`);
-    }
-    update.canReceive = receive as unknown as PermissionsUpdate['canReceive'];
-  }
-  return update;
+export function permissionsUpdate(value: unknown, field = 'permissions'): PermissionsUpdateType {
+  return check(PermissionsUpdate, value, { root: field, prefix: field }) as PermissionsUpdateType;
 }
 
 export interface RoomProperties {
@@ -96,30 +206,16 @@ export interface RoomProperties {
   exp?: number;
   max_participants?: number;
   call_type?: string;
-  permissions?: PermissionsUpdate;
+  permissions?: PermissionsUpdateType;
 }
 
 /** Room properties; `null` in an update removes a property (`allowNull`). */
 export function roomProperties(value: unknown, allowNull = false): { [K in keyof RoomProperties]: RoomProperties[K] | null } {
-  const input = object(value, 'properties');
-  onlyKeys(input, ['enable_knocking', 'exp', 'max_participants', 'call_type', 'permissions'], 'properties');
-  const out: { [K in keyof RoomProperties]: RoomProperties[K] | null } = {};
-  const check = <K extends keyof RoomProperties>(key: K, fn: (v: unknown) => RoomProperties[K]) => {
-    if (input[key] === undefined) return;
-    if (input[key] === null && allowNull) out[key] = null;
-    else out[key] = fn(input[key]);
-  };
-  check('enable_knocking', (v) => boolean(v, 'properties.enable_knocking'));
-  check('exp', (v) => integer(v, 'properties.exp', ...SECONDS));
-  check('max_participants', (v) => integer(v, 'properties.max_participants', 1, 100000));
-  check('call_type', (v) => string(v, 'properties.call_type', { max: 64, pattern: NAME }));
-  check('permissions', (v) => permissionsUpdate(v, 'properties.permissions'));
-  return out;
+  return check(allowNull ? RoomPropertiesUpdate : RoomPropertiesSchema, value, { root: 'properties', prefix: 'properties' }) as RoomProperties;
 }
 
 export function privacy(value: unknown): 'public' | 'private' {
-  if (value !== 'public' && value !== 'private') throw new Invalid('privacy must be "public" or "private"');
-  return value;
+  return check(Privacy, value, { root: 'privacy', prefix: 'privacy' }) as 'public' | 'private';
 }
 
 /** The properties of a meeting token. */
@@ -134,96 +230,35 @@ export interface TokenProperties {
   exp?: number;
   nbf?: number;
   eject_at_token_exp?: boolean;
-  permissions?: PermissionsUpdate;
+  permissions?: PermissionsUpdateType;
 }
 
 export function tokenProperties(value: unknown): TokenProperties {
-  const input = object(value, 'properties');
-  onlyKeys(input, ['room_name', 'is_owner', 'user_name', 'user_id', 'role', 'app_role', 'exp', 'nbf', 'eject_at_token_exp', 'permissions'], 'properties');
-  const out: TokenProperties = {};
-  if (input.room_name !== undefined) out.room_name = string(input.room_name, 'properties.room_name', { max: 64, pattern: NAME });
-  if (input.is_owner !== undefined) out.is_owner = boolean(input.is_owner, 'properties.is_owner');
-  if (input.user_name !== undefined) out.user_name = string(input.user_name, 'properties.user_name', { max: 100 });
-  if (input.user_id !== undefined) out.user_id = string(input.user_id, 'properties.user_id', { max: 100 });
-  if (input.role !== undefined) out.role = string(input.role, 'properties.role', { max: 32, pattern: ROLE });
-  if (input.app_role !== undefined) out.app_role = string(input.app_role, 'properties.app_role', { max: 32, pattern: ROLE });
-  if (input.exp !== undefined) out.exp = integer(input.exp, 'properties.exp', ...SECONDS);
-  if (input.nbf !== undefined) out.nbf = integer(input.nbf, 'properties.nbf', ...SECONDS);
-  if (input.eject_at_token_exp !== undefined) out.eject_at_token_exp = boolean(input.eject_at_token_exp, 'properties.eject_at_token_exp');
-  if (input.permissions !== undefined) out.permissions = permissionsUpdate(input.permissions, 'properties.permissions');
+  const out = check(TokenPropertiesSchema, value, { root: 'properties', prefix: 'properties' }) as TokenProperties;
   if (out.exp !== undefined && out.nbf !== undefined && out.nbf >= out.exp) throw new Invalid('properties.nbf must be before properties.exp');
   return out;
 }
 
-/** Role grants: `{ role: [permission] }`. */
+/** Role grants: `{ role: [permission] }`, a null-prototype map. */
 export function grants(value: unknown): Record<string, Permission[]> {
-  const input = object(value, 'grants');
-  const out: Record<string, Permission[]> = {};
-  for (const [role, list] of Object.entries(input)) {
-    string(role, `grants role name "${role}"`, { max: 32, pattern: ROLE });
-    if (!Array.isArray(list)) throw new Invalid(`grants.${role} must be an array of permissions`);
-    for (const permission of list) {
-      if (typeof permission !== 'string' || !Object.hasOwn(PERMISSIONS, permission)) {
-        throw new Invalid(`grants.${role} holds ${JSON.stringify(permission)}, which is not a permission (see GET /v1/permissions)`);
-      }
-    }
-    out[role] = [...new Set(list as Permission[])];
-  }
-  return out;
+  return check(Grants, value, { root: 'grants', prefix: 'grants' }) as Record<string, Permission[]>;
 }
-
-const MEDIA_KEYS = ['enabled', 'access_request_enabled'];
-const SETTING_SECTIONS: Record<keyof CallTypeSettings, readonly string[] | null> = {
-  audio: MEDIA_KEYS,
-  video: MEDIA_KEYS,
-  screenshare: MEDIA_KEYS,
-  presence: ['access_request_enabled'],
-  recording: ['enabled'],
-  broadcasting: ['enabled'],
-  transcription: ['enabled'],
-  layout: ['default', 'options'],
-  default_permissions: null,
-};
 
 /** A partial settings object: each section merges into the current one. */
 export function settingsUpdate(value: unknown): Partial<CallTypeSettings> {
-  const input = object(value, 'settings');
-  onlyKeys(input, Object.keys(SETTING_SECTIONS), 'settings');
-  const out: Json = {};
-  for (const [section, keys] of Object.entries(SETTING_SECTIONS)) {
-    if (input[section] === undefined) continue;
-    const body = object(input[section], `settings.${section}`);
-    if (keys === null) {
-      const defaults: Record<string, PermissionsUpdate> = {};
-      for (const [role, update] of Object.entries(body)) {
-        string(role, `settings.default_permissions role name "${role}"`, { max: 32, pattern: ROLE });
-        defaults[role] = permissionsUpdate(update, `settings.default_permissions.${role}`);
-      }
-      out[section] = defaults;
-      continue;
-    }
-    onlyKeys(body, keys, `settings.${section}`);
-    const checked: Json = {};
-    for (const key of keys) {
-      if (body[key] === undefined) continue;
-      if (section === 'layout' && key === 'default') checked[key] = string(body[key], 'settings.layout.default', { max: 32 });
-      else if (section === 'layout') {
-        if (!Array.isArray(body[key]) || body[key].length === 0 || body[key].length > 20) {
-          throw new Invalid('settings.layout.options must be a non-empty array of at most 20 layout names');
-        }
-        checked[key] = (body[key] as unknown[]).map((name, i) => string(name, `settings.layout.options[${i}]`, { max: 32 }));
-      } else checked[key] = boolean(body[key], `settings.${section}.${key}`);
-    }
-    out[section] = checked;
-  }
-  return out as Partial<CallTypeSettings>;
+  return check(SettingsUpdate, value, { root: 'settings', prefix: 'settings' }) as Partial<CallTypeSettings>;
+}
+
+/** A null-prototype copy of a map keyed by outside names. */
+export function dictionary<T>(entries: Record<string, T> | undefined): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
 }
 
 /** Merges a validated partial settings object into complete settings, section by section. */
 export function mergeSettings(base: CallTypeSettings, update: Partial<CallTypeSettings>): CallTypeSettings {
   const merged = { ...base } as Record<string, unknown>;
   for (const [section, body] of Object.entries(update)) {
-    merged[section] = section === 'default_permissions' ? { ...body } : { ...(base as unknown as Json)[section] as Json, ...(body as Json) };
+    merged[section] = section === 'default_permissions' ? dictionary(body as Json) : { ...(base as unknown as Json)[section] as Json, ...(body as Json) };
   }
   const settings = merged as unknown as CallTypeSettings;
   if (!settings.layout.options.includes(settings.layout.default)) {
@@ -231,3 +266,4 @@ export function mergeSettings(base: CallTypeSettings, update: Partial<CallTypeSe
   }
   return settings;
 }
+

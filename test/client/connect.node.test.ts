@@ -75,7 +75,8 @@ describe('connect()', () => {
   it('rejects with a ServerError for a private room, a missing room, a full room, a bad token', async () => {
     const refusals: [ConnectOptions, number, RegExp][] = [
       [options('closed'), 4401, /private/],
-      [options('nowhere'), 4404, /no room/],
+      // Without a token, a missing room looks like a private one (server hardening, issue 12).
+      [options('nowhere'), 4401, /no public room "nowhere"/],
       [options('public', { token: 'garbage' }), 4401, /invalid token/],
     ];
     await open('tiny');

@@ -15,12 +15,16 @@
  * `media.reset { reason }`.
  */
 import { CODES, RpcError, type LiveCall, type Session } from '../live.js';
-import { Invalid, isObject, onlyKeys, string, type Json } from '../validate.js';
-import { MEDIA_KINDS, type MediaKind } from './permissions.js';
+import { check, Invalid, type Json } from '../validate.js';
 import { MEDIA_CODES, MediaRefusal, type Media } from './media.js';
+import type { MediaKind } from './permissions.js';
+import { MEDIA_PARAMS } from './schemas.js';
 import type { Jsep } from './sfu.js';
 
 type Handler = (s: Session, params: Json) => unknown;
+
+/** The params of a media request, checked completely against its schema before anything else. */
+const read = <M extends keyof typeof MEDIA_PARAMS>(method: M, params: Json) => check(MEDIA_PARAMS[method], params, { root: 'params' });
 
 /** The call the sender is in and the media layer, or the refusal. */
 function context(s: Session): [LiveCall, Media] {
@@ -30,39 +34,15 @@ function context(s: Session): [LiveCall, Media] {
   return [s.call, media];
 }
 
-function jsep(value: unknown, type: 'offer' | 'answer'): Jsep {
-  if (!isObject(value)) throw new Invalid('jsep must be an object { type, sdp }');
-  onlyKeys(value, ['type', 'sdp'], 'jsep');
-  if (value.type !== type) throw new Invalid(`jsep.type must be "${type}"`);
-  return { type, sdp: string(value.sdp, 'jsep.sdp', { max: 60_000 }) };
-}
+type CandidateInit = { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null; usernameFragment?: string | null } | null;
 
-function kinds(value: unknown): Record<string, MediaKind> {
-  if (value === undefined) return {};
-  if (!isObject(value)) throw new Invalid('kinds must be an object from mid to kind');
-  const entries = Object.entries(value);
-  if (entries.length > 16) throw new Invalid('kinds may name at most 16 mids');
-  for (const [mid, kind] of entries) {
-    string(mid, 'kinds key', { max: 32 });
-    if (!MEDIA_KINDS.includes(kind as MediaKind)) throw new Invalid(`kinds.${mid} must be one of: ${MEDIA_KINDS.join(', ')}`);
-  }
-  return value as Record<string, MediaKind>;
-}
-
-function candidate(value: unknown, field: string): Record<string, unknown> | null {
-  if (value === null) return null;
-  if (!isObject(value)) throw new Invalid(`${field} must be an RTCIceCandidateInit or null`);
-  onlyKeys(value, ['candidate', 'sdpMid', 'sdpMLineIndex', 'usernameFragment'], field);
-  const out: Record<string, unknown> = { candidate: string(value.candidate, `${field}.candidate`, { min: 0, max: 1024 }) };
-  if (value.sdpMid !== undefined && value.sdpMid !== null) out.sdpMid = string(value.sdpMid, `${field}.sdpMid`, { max: 32 });
-  if (value.sdpMLineIndex !== undefined && value.sdpMLineIndex !== null) {
-    if (!Number.isInteger(value.sdpMLineIndex) || (value.sdpMLineIndex as number) < 0 || (value.sdpMLineIndex as number) > 64) {
-      throw new Invalid(`${field}.sdpMLineIndex must be an integer 0–64`);
-    }
-    out.sdpMLineIndex = value.sdpMLineIndex;
-  }
-  // An empty candidate string is the browser's end-of-candidates.
-  return out.candidate === '' ? null : out;
+/** What Janus is given of a candidate: its known fields; an empty candidate string (end-of-candidates) is null. */
+function candidate(value: CandidateInit): Record<string, unknown> | null {
+  if (value === null || value.candidate === '') return null;
+  const out: Record<string, unknown> = { candidate: value.candidate };
+  if (value.sdpMid != null) out.sdpMid = value.sdpMid;
+  if (value.sdpMLineIndex != null) out.sdpMLineIndex = value.sdpMLineIndex;
+  return out;
 }
 
 /** Media refusals become JSON-RPC errors with their code. */
@@ -77,58 +57,46 @@ const guarded = (handler: Handler): Handler => async (s, params) => {
 
 export const MEDIA_METHODS: Readonly<Record<string, Handler>> = Object.freeze({
   'media.publish': guarded(async (s, params) => {
-    onlyKeys(params, ['jsep', 'kinds'], 'params');
-    const offer = jsep(params.jsep, 'offer');
-    const declared = kinds(params.kinds);
+    const p = read('media.publish', params);
     const [call, media] = context(s);
-    return media.publish(call, s, offer, declared);
+    return media.publish(call, s, p.jsep as Jsep, { ...p.kinds } as Record<string, MediaKind>);
   }),
 
   'media.unpublish': guarded(async (s, params) => {
-    onlyKeys(params, [], 'params');
+    read('media.unpublish', params);
     const [call, media] = context(s);
     await media.unpublish(call, s);
     return {};
   }),
 
   'media.subscribe': guarded(async (s, params) => {
-    onlyKeys(params, [], 'params');
+    read('media.subscribe', params);
     const [call, media] = context(s);
     await media.subscribe(call, s);
     return {};
   }),
 
   'media.unsubscribe': guarded(async (s, params) => {
-    onlyKeys(params, [], 'params');
+    read('media.unsubscribe', params);
     const [call, media] = context(s);
     await media.unsubscribe(call, s);
     return {};
   }),
 
   'media.answer': guarded(async (s, params) => {
-    onlyKeys(params, ['jsep'], 'params');
-    const answer = jsep(params.jsep, 'answer');
+    const p = read('media.answer', params);
     const [call, media] = context(s);
-    await media.answer(call, s, answer);
+    await media.answer(call, s, p.jsep as Jsep);
     return {};
   }),
 
   'media.trickle': guarded(async (s, params) => {
-    onlyKeys(params, ['pc', 'candidate', 'candidates'], 'params');
-    if (params.pc !== 'publish' && params.pc !== 'subscribe') throw new Invalid('pc must be "publish" or "subscribe"');
-    let list: (Record<string, unknown> | null)[];
-    if (params.candidates !== undefined) {
-      if (!Array.isArray(params.candidates) || params.candidates.length === 0 || params.candidates.length > 32) {
-        throw new Invalid('candidates must be an array of 1–32 candidates');
-      }
-      list = params.candidates.map((c, i) => candidate(c, `candidates[${i}]`));
-    } else if ('candidate' in params) {
-      list = [candidate(params.candidate, 'candidate')];
-    } else {
-      throw new Invalid('candidate or candidates is required');
-    }
+    const p = read('media.trickle', params);
+    const given = p.candidates ?? ('candidate' in p ? [p.candidate as CandidateInit] : undefined);
+    if (!given) throw new Invalid('candidate or candidates is required');
+    const list = (given as CandidateInit[]).map(candidate);
     const [call, media] = context(s);
-    await media.trickle(call, s, params.pc, list);
+    await media.trickle(call, s, p.pc, list);
     return {};
   }),
 });
