@@ -25,8 +25,9 @@ describe('liveness in the browser', () => {
   });
 
   it('a silently dead link: reconnecting within 2 × heartbeat, the pending request rejected with ConnectionError, then the same member back', async () => {
-    // The page without a room only asks for a name: it has the bundle and no call of its own.
-    const person = await demo.open(`${demo.server.url}/`);
+    // The page without a room only asks for a name: it has the bundle and no call of its own. It is
+    // loaded through the proxy too, as over a real network, so that its WebSocket is same-origin (the CSP).
+    const person = await demo.open(`${proxy.url}/`);
     const page = person.page;
     await page.evaluate(async ({ url, heartbeat }) => {
       const { connect } = (window as any).Callcaps;
