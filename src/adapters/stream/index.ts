@@ -15,7 +15,7 @@
 import type {
   Call as StreamSdkCall, CallingState, OwnCapability, RequestPermissionRequestPermissionsEnum, StreamVideoParticipant,
 } from '@stream-io/video-client';
-import { combineLatest } from 'rxjs';
+import type { Observable } from 'rxjs';
 import {
   ServerError,
   type LeftReason, type Member, type PermissionRequest, type PermissionsUpdate, type RequestKind, type SendKind,
@@ -197,11 +197,10 @@ export class StreamCallAdapter extends AdapterCall {
     this.#roles = options.roles ?? STREAM_ROLES;
 
     const state = call.state;
-    this.watch(
-      combineLatest([state.callingState$, state.ownCapabilities$, state.participants$, state.settings$]),
-      () => this.#refresh(remove),
-    );
-    this.watch(combineLatest([state.recording$, state.transcribing$, state.egress$]), () => this.#refreshRoom());
+    // Each replays its current value on subscription; the states de-duplicate what changes nothing.
+    const refresh = () => this.#refresh(remove);
+    for (const value$ of [state.participants$, state.settings$, state.ownCapabilities$, state.callingState$] as Observable<unknown>[]) this.watch(value$, refresh);
+    for (const value$ of [state.recording$, state.transcribing$, state.egress$] as Observable<unknown>[]) this.watch(value$, () => this.#refreshRoom());
     this.hold(call.on('call.permission_request', (event) => {
       const permissions = event.permissions.map((p) => KIND_OF_PERMISSION[p]).filter(Boolean);
       if (!permissions.length) return;
