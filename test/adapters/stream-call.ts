@@ -16,11 +16,20 @@
  *   `getUserMedia`: those methods of the real device managers are replaced by
  *   recorders.
  */
-import { CallingState, StreamVideoClient, type Call, type OwnCapability, type StreamVideoParticipant } from '@stream-io/video-client';
+import type { Call, OwnCapability, StreamVideoClient, StreamVideoParticipant } from '@stream-io/video-client';
 
-const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+/**
+ * The SDK's module, passed in: Node tests import `@stream-io/video-client`,
+ * the browser suite its browser build (the test runner does not read the
+ * package's `browser` field).
+ */
+export type StreamSdk = Pick<typeof import('@stream-io/video-client'), 'StreamVideoClient' | 'CallingState'>;
+
+// base64url without Buffer, so that this runs in the browser suites too.
+const b64 = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 
 export interface Offline {
+  sdk: StreamSdk;
   client: StreamVideoClient;
   call: Call;
   sent: string[];
@@ -28,12 +37,12 @@ export interface Offline {
   fail: { status: number; code: number; message: string } | null;
 }
 
-export function offlineCall(id = `room-${Math.random().toString(36).slice(2, 8)}`): Offline {
-  const client = new StreamVideoClient({ apiKey: 'test-key', options: { logLevel: 'error', logger: () => {} } as never });
+export function offlineCall(sdk: StreamSdk, id = `room-${Math.random().toString(36).slice(2, 8)}`): Offline {
+  const client = new sdk.StreamVideoClient({ apiKey: 'test-key', options: { logLevel: 'error', logger: () => {} } as never });
   const streamClient = (client as unknown as { streamClient: any }).streamClient;
   void streamClient.tokenManager.setTokenOrProvider(`${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ user_id: 'me' })}.sig`, { id: 'me' });
   const call = client.call('default', id);
-  const offline: Offline = { client, call, sent: [], fail: null };
+  const offline: Offline = { sdk, client, call, sent: [], fail: null };
   streamClient.axiosInstance.defaults.adapter = async (config: { method: string; url: string; data?: string }) => {
     offline.sent.push(`${config.method.toUpperCase()} ${config.url} ${config.data ?? ''}`);
     if (offline.fail) {
@@ -65,7 +74,7 @@ export function participant(userId: string, overrides: Partial<StreamVideoPartic
 export function join(o: Offline, capabilities: OwnCapability[], others = ['u2', 'u3']): void {
   o.call.state.setParticipants([participant('me', { isLocalParticipant: true }), ...others.map((id) => participant(id))]);
   o.call.state.setOwnCapabilities(capabilities);
-  o.call.state.setCallingState(CallingState.JOINED);
+  o.call.state.setCallingState(o.sdk.CallingState.JOINED);
 }
 
 /** Delivers a coordinator event for this call through the SDK's own dispatch. */

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { firstValueFrom } from 'rxjs';
+import * as sdk from '@stream-io/video-client';
 import { CallingState, OwnCapability } from '@stream-io/video-client';
 import { CapabilityError, ServerError, can } from '../../src/core.js';
 import { STREAM_CAPABILITY_FLAGS, fromStream, streamFlags, type StreamOptions } from '../../src/adapters/stream/index.js';
@@ -20,7 +21,7 @@ const HOST: OwnCapability[] = [
 ];
 
 function created(options?: StreamOptions) {
-  const o = offlineCall();
+  const o = offlineCall(sdk);
   const c = counter(o);
   c.begin();
   const call = fromStream(o.call, options);
