@@ -1,5 +1,6 @@
-// Builds the two self-contained browser artifacts (lit and rxjs inside). The ES
-// modules for app bundlers, with their .d.ts, come from `tsc` (see `npm run build`).
+// Builds the two self-contained browser artifacts (lit and rxjs inside), and a
+// classic script per platform adapter. The ES modules for app bundlers, with
+// their .d.ts, come from `tsc` (see `npm run build`).
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
@@ -10,7 +11,7 @@ const compile = () =>
     tsconfig: './tsconfig.json',
     filterRoot: '.',
     include: ['src/**/*.ts'],
-    exclude: ['src/server/**'],
+    exclude: ['src/server/**', 'src/adapters/livekit-server/**'],
     declaration: false,
     declarationMap: false,
     outDir: 'dist',
@@ -23,7 +24,35 @@ const resolve = () => nodeResolve({ browser: true });
 // lit's html`` and css`` literals carry indentation and comments that terser keeps.
 const minifyLiterals = () => minifyTemplateLiterals({ include: ['src/**/*.ts'], failOnError: true });
 
+// The adapters' classic scripts run beside dist/callcaps.iife.js: they take
+// callcaps' model (capabilities, SelfCapabilities, the errors) from
+// `window.Callcaps`, so that `instanceof CapabilityError` holds across both, and
+// the platform SDK from the page (the adapters import nothing of it at run
+// time; should one ever, it would come from the SDK's own global).
+const CORE = /[\\/]core[\\/](call|capabilities|self-capabilities)(\.js|\.ts)?$/;
+const SDK_GLOBALS = {
+  'livekit-client': 'LivekitClient',
+  '@livekit/protocol': 'LivekitClient',
+  '@stream-io/video-client': 'StreamVideoClient',
+};
+const adapter = (name, global) => ({
+  input: `src/adapters/${name}/index.ts`,
+  external: (id) => CORE.test(id) || id in SDK_GLOBALS,
+  // rxjs' ES2015 build: its default (ES5) one carries class helpers.
+  plugins: [nodeResolve({ browser: true, exportConditions: ['es2015'] }), compile()],
+  output: {
+    file: `dist/adapters/${name}.iife.js`,
+    format: 'iife',
+    name: global,
+    sourcemap: true,
+    globals: (id) => (CORE.test(id) ? 'Callcaps' : SDK_GLOBALS[id]),
+    plugins: [terser({ ecma: 2022, compress: { passes: 3 } })],
+  },
+});
+
 export default [
+  adapter('livekit', 'CallcapsLiveKit'),
+  adapter('stream', 'CallcapsStream'),
   {
     input: 'src/index.ts',
     plugins: [resolve(), compile(), minifyLiterals()],

@@ -9,6 +9,7 @@ const OUT = 'test-output';
 rmSync(join(OUT, 'browser-counts.json'), { force: true });
 rmSync(join(OUT, 'node-counts.json'), { force: true });
 rmSync(join(OUT, 'e2e-counts.json'), { force: true });
+rmSync(join(OUT, 'adapters-browser-counts.json'), { force: true });
 mkdirSync(OUT, { recursive: true });
 
 const rows = [];
@@ -57,6 +58,8 @@ const nodeSuite = (name, files) =>
 nodeSuite('node', testFiles('.node.test.ts'));
 
 suite('browser', 'npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs'], `${OUT}/browser-counts.json`);
+// The elements bound to each platform adapter over the SDKs' real objects (the SDKs bundled for the browser).
+suite('adapters (browser)', 'npx', ['web-test-runner', '--config', 'test/adapters/web-test-runner.config.mjs'], `${OUT}/adapters-browser-counts.json`);
 
 // End to end: the server, the demo pages and the built bundles in several browser contexts.
 if (built) nodeSuite('e2e', testFiles('.e2e.ts'));

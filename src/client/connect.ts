@@ -2,9 +2,10 @@
  * `connect()`: the reference server's client, a {@link Call} over one
  * WebSocket (the browser's, or one passed in). No DOM and no Node-only API.
  */
-import { BehaviorSubject, distinctUntilChanged, Subject, type Observable } from 'rxjs';
-import { can, sameValue } from '../core/capabilities.js';
+import { Subject, type Observable } from 'rxjs';
+import { can } from '../core/capabilities.js';
 import { SelfCapabilities } from '../core/self-capabilities.js';
+import { State } from '../core/state.js';
 import {
   CapabilityError, CLOSE_LINK_LOST, ConnectionError, MEMBER_ACTION_FLAGS, mayActOn, ServerError,
   type Access, type Call, type CallMessage, type ConnectionState, type LeftReason, type MediaChannel, type Member,
@@ -81,22 +82,6 @@ function abandon(ws: WebSocketLike): void {
 }
 
 const NO_ACCESS: Access = { level: 'unknown', awaiting: null };
-
-/** A value that replays its current state and emits only when it changed by value. */
-class State<T> {
-  readonly #subject: BehaviorSubject<T>;
-  readonly $: Observable<T>;
-  constructor(value: T) {
-    this.#subject = new BehaviorSubject(value);
-    this.$ = this.#subject.pipe(distinctUntilChanged<T>(sameValue));
-  }
-  get value(): T {
-    return this.#subject.value;
-  }
-  set(value: T): void {
-    if (!sameValue(value, this.#subject.value)) this.#subject.next(value);
-  }
-}
 
 type Ready = [resolve: (call: CallClient) => void, reject: (error: Error) => void];
 
