@@ -10,19 +10,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RoomServiceClient } from 'livekit-server-sdk';
+import type { LiveKitPermission } from '../livekit/index.js';
 
 /** The part of `RoomServiceClient` the backend uses (a stand-in for tests must match its types). */
 export type RoomService = Pick<RoomServiceClient, 'updateParticipant' | 'removeParticipant' | 'mutePublishedTrack' | 'deleteRoom'>;
 
-/** A plain `ParticipantPermission`, as the page sends it. */
-export interface PermissionBody {
-  canSubscribe: boolean;
-  canPublish: boolean;
-  canPublishData: boolean;
-  canPublishSources: number[];
-  hidden: boolean;
-  canUpdateMetadata: boolean;
-}
+/** A plain `ParticipantPermission`, as the page sends it (the browser adapter's own type). */
+export type PermissionBody = LiveKitPermission;
 
 /** One backend request, as `httpBackend` posts it. */
 export type BackendRequest =
