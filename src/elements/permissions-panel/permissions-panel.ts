@@ -220,12 +220,12 @@ interface Button {
  * @csspart error-dismiss - The button that dismisses the error.
  *
  * @csspart search - The search box (filters by name).
- * @csspart count - The number of participants shown ("12 participants"; with `watching`, "12 in the call, 40 watching").
- * @csspart mute-all - Mutes every live participant the user may mute (one `mute` per participant).
- * @csspart approve-all - Approves every pending request the user may answer.
- * @csspart deny-all - Denies every pending request the user may answer.
- * @csspart everyone - Opens the menu of changes for everyone.
- * @csspart apply-all - An item of the `everyone` menu: applies a change to every participant (`'*'`).
+ * @csspart count - The number of participants shown (after search).
+ * @csspart everyone - Opens everyone's menu ("Actions for everyone"): `mute-all`, `approve-all`, `deny-all`, `apply-all`.
+ * @csspart mute-all - Item of everyone's menu: mutes every live participant the user may mute (one `mute` per participant, checked with `mayActOn`; never the user).
+ * @csspart approve-all - Item of everyone's menu, while requests are pending: approves each.
+ * @csspart deny-all - Item of everyone's menu, while requests are pending: denies each.
+ * @csspart apply-all - Item of everyone's menu: applies a change to every participant (`'*'`): let everyone send, or make everyone listen only.
  * @csspart participants - The list of participants (the scrolling, windowed list).
  * @csspart participant - One participant's row, with `data-member-id`.
  * @csspart request - A row with a pending request (also `participant`, unless the requester is not in the list), with `data-member-id`.
@@ -235,10 +235,10 @@ interface Button {
  * @csspart name - A participant's name (always text).
  * @csspart badge - A participant's role ("Owner" for owners; none for plain users).
  * @csspart state - A live state icon, with `data-icon`: `mic`, `mic-off`, `camera`, `camera-off`, `screenshare`, `hand`.
- * @csspart more - A row's menu button ("More actions for…").
+ * @csspart more - A row's menu button ("Actions for…"), icon-only.
  * @csspart menu - The open menu (a row's or `everyone`'s); its items keep their parts.
- * @csspart mute-audio - Mutes a participant ("Mute"), or unmutes one ("Unmute", owners); `data-state` `on` while muted. Inline, or in the menu beside a request.
- * @csspart mute-video - Stops a participant's video ("Stop video"), or starts it ("Start video", owners); `data-state` `on` while stopped. In the menu.
+ * @csspart mute-audio - Mutes a participant ("Mute"), or unmutes one ("Unmute"; for owners in the reference server). Inline, or in the menu while a request takes the inline place.
+ * @csspart mute-video - Menu item: stops a participant's video ("Stop video"), or starts it ("Start video").
  * @csspart presence - Menu checkbox: whether a participant is visible in the call (`hasPresence`).
  * @csspart send-audio - Menu checkbox: whether a participant may send audio.
  * @csspart send-video - Menu checkbox: whether a participant may send video.
@@ -250,7 +250,6 @@ interface Button {
  * @csspart remove-confirm - The confirmation of `remove` (an alert dialog in place of the menu).
  * @csspart remove-confirm-yes - Confirms the removal.
  * @csspart remove-cancel - Cancels the removal (focused first).
- * @csspart locked - The lock badge on a control the user cannot use (its reason is the control's description and title).
  *
  * @cssproperty --permissions-panel-gap - Space between controls (falls back to `--callcaps-gap`).
  * @cssproperty --permissions-panel-background - Background (falls back to `--callcaps-surface`).
