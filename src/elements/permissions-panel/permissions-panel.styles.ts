@@ -111,12 +111,9 @@ export const styles = css`
     background: none;
     color: inherit;
   }
-  /* A state layer over any background, light or dark: hover, then press. */
+  /* A state layer over any background, light or dark. */
   button:not([aria-disabled]):hover {
     box-shadow: inset 0 0 0 99px color-mix(in srgb, currentColor 10%, transparent);
-  }
-  button:not([aria-disabled]):active {
-    box-shadow: inset 0 0 0 99px color-mix(in srgb, currentColor 20%, transparent);
   }
   /* The menu and the confirmation: in the top layer (popover), anchored to their button (centred where anchors are not supported). */
   [aria-expanded='true'] {
@@ -124,7 +121,7 @@ export const styles = css`
   }
   .pop {
     position-anchor: --menu;
-    position-area: block-end span-inline-start;
+    position-area: self-block-end span-self-inline-start;
     position-try-fallbacks: flip-block;
     margin: 0;
     padding: 4px;
@@ -135,6 +132,7 @@ export const styles = css`
   }
   [role^='menuitem'] {
     width: 100%;
+    text-align: start;
   }
   [aria-checked]::before {
     content: '✓';

@@ -40,12 +40,13 @@ export interface PermissionsPanelStrings extends CommonStrings {
   /** The name of a row's menu button. */
   more: string;
   owner: string;
-  micOn: string;
-  muted: string;
-  cameraOn: string;
+  /** The state icons' names: `mic` (live), `micOff` (muted), `camera`, `cameraOff`, `screenshare` (sharing), `hand` (raised). */
+  mic: string;
+  micOff: string;
+  camera: string;
   cameraOff: string;
-  sharing: string;
-  handRaised: string;
+  screenshare: string;
+  hand: string;
   muteAudio: string;
   unmuteAudio: string;
   muteVideo: string;
@@ -94,12 +95,12 @@ export const PERMISSIONS_PANEL_STRINGS: PermissionsPanelStrings = {
   actionFor: '{action}: {name}',
   more: 'Actions for {name}',
   owner: 'Owner',
-  micOn: 'Mic on',
-  muted: 'Muted',
-  cameraOn: 'Camera on',
+  mic: 'Mic on',
+  micOff: 'Muted',
+  camera: 'Camera on',
   cameraOff: 'Camera off',
-  sharing: 'Sharing screen',
-  handRaised: 'Hand raised',
+  screenshare: 'Sharing screen',
+  hand: 'Hand raised',
   muteAudio: 'Mute',
   unmuteAudio: 'Unmute',
   muteVideo: 'Stop video',
@@ -569,9 +570,9 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     const id = idOf(item);
     const name = item.name;
     const badge = m?.owner ? t.owner : m && m.role !== 'user' ? m.role : '';
-    const icon = (shown: boolean, name: string, label: string) =>
+    const icon = (shown: boolean, name: string) =>
       shown
-        ? html`<span part="state" data-icon=${name} role="img" aria-label=${label}>${icons[camel(name) as 'mic']}</span>`
+        ? html`<span part="state" data-icon=${name} role="img" aria-label=${t[camel(name) as 'mic']}>${icons[camel(name) as 'mic']}</span>`
         : nothing;
     const answer = (part: 'approve' | 'deny', onClick: () => void) =>
       this.#btn({
@@ -587,16 +588,16 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     return html`<span part="avatar" class="avatar" aria-hidden="true">${[...name.trim()][0]?.toUpperCase()}</span>
       <span class="who">
         <span class="line"><span part="name" class="name">${name}</span>${badge ? html`<span part="badge" class="tag">${badge}</span>` : nothing}</span>
-        <span class="line">${m
-          ? [
-              icon(true, m.audio_muted ? 'mic-off' : 'mic', m.audio_muted ? t.muted : t.micOn),
-              icon(true, m.video_muted ? 'camera-off' : 'camera', m.video_muted ? t.cameraOff : t.cameraOn),
-              icon(m.screenshare, 'screenshare', t.sharing),
-              icon(m.handraised, 'hand', t.handRaised),
-            ]
-          : nothing}${m?.reconnecting ? html`<span>${t.reconnecting}</span>` : nothing}${req
+        <span class="line">${req
           ? html`<span>${format(t.asks, { name, kinds: req.permissions.map((kind) => t[`${kind}Kind`]).join(', ') })}</span>`
-          : nothing}</span>
+          : nothing}${m
+          ? [
+              icon(true, m.audio_muted ? 'mic-off' : 'mic'),
+              icon(true, m.video_muted ? 'camera-off' : 'camera'),
+              icon(m.screenshare, 'screenshare'),
+              icon(m.handraised, 'hand'),
+            ]
+          : nothing}${m?.reconnecting ? html`<span>${t.reconnecting}</span>` : nothing}</span>
       </span>
       ${req
         ? [answer('approve', () => this.#approve(req)), answer('deny', () => void this._act('denyRequest', [id]))]
