@@ -22,7 +22,7 @@ export const styles = css`
     padding: var(--_panel-gap);
   }
   .head input {
-    flex: 1 1 12em;
+    flex: 1;
   }
   /* Windowed: rows of a uniform height; ::before stands for the rows above the window (--from), ::after for those below (--rest). */
   .list {
@@ -72,7 +72,6 @@ export const styles = css`
     min-width: 0;
   }
   .line {
-    gap: 4px;
     overflow: hidden;
     white-space: nowrap;
     font-size: 12px;

@@ -191,7 +191,7 @@ interface Button {
   look?: string;
   /** False: out of the tab order (a row that does not hold the list's tab stop). */
   tab?: boolean;
-  /** The menu it opens (a member id, or `*`): a menu button, icon-only with its text as name and tooltip. */
+  /** The menu it opens (a member id, or `*`): a menu button, icon-only, its text the accessible name. */
   menu?: string;
   onClick?: () => void;
 }
@@ -676,6 +676,8 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     const { caps, t } = ctx;
     const mc = caps.member;
     if (!this.call || !(mc.permissions || mc.remove || caps.admit || mc.muteAudio.on || mc.muteAudio.off || mc.muteVideo.on || mc.muteVideo.off)) {
+      // The list goes away (while reconnecting, too): the next one starts at the top.
+      this.#top = 0;
       return nothing;
     }
     const n = this.#count;

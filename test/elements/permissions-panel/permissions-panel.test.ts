@@ -592,6 +592,21 @@ describe('<permissions-panel>', () => {
       expect(active(el) === row(el, 'q0')).to.equal(true);
     });
 
+    it('a list that comes back (after reconnecting) starts at the top, with its rows', async () => {
+      const call = callWith(MODERATOR, many(5000));
+      const el = await panel(call);
+      const list = part(el, 'participants')!;
+      list.scrollTop = list.scrollHeight / 2;
+      await waitUntil(() => row(el, 'q2500') !== null, 'the middle rows render');
+      call.connection.next('reconnecting');
+      await el.updateComplete;
+      expect(has(el, 'participants')).to.equal(false);
+      call.connection.next('connected');
+      await settle(el);
+      expect(ids(el).slice(0, 2)).to.deep.equal(['q0', 'q1']);
+      expect(part(el, 'participants')!.scrollTop).to.equal(0);
+    });
+
     it('search finds a member at the far end of 5,000', async () => {
       const el = await panel(callWith(MODERATOR, many(5000)));
       const search = part<HTMLInputElement>(el, 'search')!;
