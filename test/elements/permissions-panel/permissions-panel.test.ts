@@ -84,7 +84,10 @@ describe('<permissions-panel>', () => {
       await settle(el);
       expect(has(el, 'remove-confirm')).to.equal(true);
       await expect(el).to.be.accessible();
+      part(el, 'remove-cancel')!.click();
+      await settle(el);
       await openMenu(el, 'owen');
+      expect(parts(el, 'remove', menu(el)!).map(actionable)).to.deep.equal([false]);
       await expect(el).to.be.accessible();
     });
   });
