@@ -19,7 +19,9 @@ const compile = () =>
   });
 
 // No `development` export condition: lit resolves to its production build.
-const resolve = () => nodeResolve({ browser: true });
+// rxjs' ES2015 build (the `es2015` export condition): its default ES5 build carries class
+// boilerplate and tslib's helpers into the bundle.
+const resolve = () => nodeResolve({ browser: true, exportConditions: ['es2015'] });
 
 // lit's html`` and css`` literals carry indentation and comments that terser keeps.
 const minifyLiterals = () => minifyTemplateLiterals({ include: ['src/**/*.ts'], failOnError: true });

@@ -30,37 +30,71 @@ async function allRows(el: HTMLElement, part: string, n: number): Promise<void> 
   void el.getBoundingClientRect().height;
 }
 
-async function panelFirstRender(n: number, samples: number): Promise<{ first: number[]; all: number[] }> {
-  const times: number[] = [];
-  const all: number[] = [];
+/** The panel's row of member `p<i>` (rendered or not). */
+const panelRow = (el: PermissionsPanel, i: number) => el.shadowRoot!.querySelector<HTMLElement>(`[data-member-id="p${i}"]`);
+
+/**
+ * 5,000 participants arriving: the first paint (append to the window laid out),
+ * then each way of reaching the far end from there, timed from the arrival:
+ * End on the first row (the last row focused and laid out), a search for the
+ * last member (its row laid out), and scrolling to the middle (its rows laid
+ * out, after the scroll event).
+ */
+async function panelFirstRender(n: number, samples: number): Promise<{ first: number[]; end: number[]; search: number[]; scroll: number[] }> {
+  const first: number[] = [];
+  const end: number[] = [];
+  const search: number[] = [];
+  const scroll: number[] = [];
   for (let s = 0; s < samples; s++) {
-    const call = panelCall(n);
-    const el = document.createElement('permissions-panel') as PermissionsPanel;
-    el.call = call;
-    await frame();
-    const start = performance.now();
-    document.body.append(el);
-    await settled(el);
-    times.push(performance.now() - start);
-    await allRows(el, 'participant', n);
-    all.push(performance.now() - start);
-    el.remove();
+    for (const way of ['end', 'search', 'scroll'] as const) {
+      const call = panelCall(n);
+      const el = document.createElement('permissions-panel') as PermissionsPanel;
+      el.call = call;
+      await frame();
+      const start = performance.now();
+      document.body.append(el);
+      await settled(el);
+      if (way === 'end') first.push(performance.now() - start);
+      const root = el.shadowRoot!;
+      if (way === 'end') {
+        panelRow(el, 0)!.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true, composed: true }));
+        await settled(el);
+        if (root.activeElement !== panelRow(el, n - 1)) throw new Error('End did not focus the last row');
+        panelRow(el, n - 1)!.getBoundingClientRect();
+        end.push(performance.now() - start);
+      } else if (way === 'search') {
+        const input = root.querySelector<HTMLInputElement>('[part~="search"]')!;
+        input.value = `Participant ${n - 1}`;
+        input.dispatchEvent(new Event('input'));
+        await settled(el);
+        panelRow(el, n - 1)!.getBoundingClientRect();
+        search.push(performance.now() - start);
+      } else {
+        const list = root.querySelector<HTMLElement>('[part~="participants"]')!;
+        list.scrollTop = list.scrollHeight / 2;
+        const middle = Math.floor(list.scrollTop / 56);
+        while (!panelRow(el, middle)) await new Promise((resolve) => list.addEventListener('scroll', resolve, { once: true })).then(() => el.updateComplete);
+        panelRow(el, middle)!.getBoundingClientRect();
+        scroll.push(performance.now() - start);
+      }
+      el.remove();
+    }
   }
-  return { first: times, all };
+  return { first, end, search, scroll };
 }
 
-async function panelRowChange(n: number, samples: number): Promise<number[]> {
+/** One participant's change to the DOM laid out: a row in view (`visible`), or anywhere in the list. */
+async function panelRowChange(n: number, samples: number, visible: boolean): Promise<number[]> {
   const call = panelCall(n);
   const el = document.createElement('permissions-panel') as PermissionsPanel;
   el.call = call;
   document.body.append(el);
   await settled(el);
-  await allRows(el, 'participant', n);
   const times: number[] = [];
   for (let s = 0; s < samples; s++) {
     const list = [...call.participants.value];
-    const i = 1 + (s * 37) % n;
-    list[i] = { ...list[i], permissions: { ...list[i].permissions, hasPresence: !list[i].permissions.hasPresence } };
+    const i = 1 + (visible ? s % 8 : (s * 37) % n);
+    list[i] = { ...list[i], audio_muted: !list[i].audio_muted, permissions: { ...list[i].permissions, hasPresence: !list[i].permissions.hasPresence } };
     await frame();
     const start = performance.now();
     call.participants.next(list);

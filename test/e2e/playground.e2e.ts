@@ -6,8 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { axeViolations, screenshot, startDemo, type Demo, type Person } from './harness.js';
 
-/** A flag, the element it shows in, and the part it shows there. */
-const CASES: [flag: string, selector: string][] = [
+/** A flag, the element it shows in, the part it shows there, and the menu button to open first (the panel's row menu). */
+const ROW_MENU = '#panel [part~="participant"][data-member-id="p1"] [part~="more"]';
+const CASES: [flag: string, selector: string, opener?: string][] = [
   ['self.mute.audio.off', '#controls [part~="mic"]:not([data-mode])'],
   ['self.mute.video.off', '#controls [part~="camera"]:not([data-mode])'],
   ['screenshare', '#controls [part~="screenshare"]:not([data-mode])'],
@@ -22,9 +23,9 @@ const CASES: [flag: string, selector: string][] = [
   ['request.audio', '#controls [part~="mic"][data-mode="request"]'],
   ['request.video', '#controls [part~="camera"][data-mode="request"]'],
   ['request.screenshare', '#controls [part~="screenshare"][data-mode="request"]'],
-  ['member.remove', '#panel [part~="participant"][data-member-id="p1"] [part~="remove"]'],
+  ['member.remove', '#panel [part~="menu"] [part~="remove"]', ROW_MENU],
   ['member.mute.audio.on', '#panel [part~="participant"][data-member-id="p1"] [part~="mute-audio"]'],
-  ['member.permissions.set', '#panel [part~="participant"][data-member-id="p1"] [part~="send-audio"]'],
+  ['member.permissions.set', '#panel [part~="menu"] [part~="send-audio"]', ROW_MENU],
   ['waiting.admit', '#waiting [part~="waiting-participant"][data-member-id="k1"] [part~="admit"]'],
 ];
 
@@ -50,19 +51,21 @@ describe('the capability playground', () => {
     assert.deepEqual(person.errors, []);
   });
 
-  for (const [name, selector] of CASES) {
+  for (const [name, selector, opener] of CASES) {
     it(`${name}: absent hides, granted shows, absent with gating=disable disables`, async () => {
       await gating('hide');
       await none();
-      await page.locator(selector).waitFor({ state: 'detached' });
+      await page.locator(opener ?? selector).waitFor({ state: 'detached' });
 
       await flag(name).check();
+      if (opener) await page.locator(opener).click();
       const part = page.locator(selector);
       await part.waitFor();
       assert.notEqual(await part.getAttribute('aria-disabled'), 'true', 'granted: actionable');
+      if (opener) await page.keyboard.press('Escape');
 
       await flag(name).uncheck();
-      await part.waitFor({ state: 'detached' });
+      await page.locator(opener ?? selector).waitFor({ state: 'detached' });
     });
   }
 

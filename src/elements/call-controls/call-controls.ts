@@ -6,6 +6,7 @@ import type { Member, RequestKind, RoomState } from '../../core/call.js';
 import { ObservableController } from '../../controllers/observable-controller.js';
 import { CallcapsElement, type CallAction, type CapabilitiesSource } from '../shared/callcaps-element.js';
 import { icons, type IconName } from '../shared/icons.js';
+import { menuKey } from '../shared/menu.js';
 import { COMMON_STRINGS, format, type CommonStrings } from '../shared/strings.js';
 import { base } from '../shared/styles.js';
 import { styles } from './call-controls.styles.js';
@@ -452,20 +453,11 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     }
   }
 
-  /** Menu keys (WAI-ARIA APG menu button): arrows move and wrap, Home/End jump, Escape closes and returns focus, Tab closes. */
+  /** Menu keys (WAI-ARIA APG menu button, shared with the panel's menus): arrows move and wrap, Home/End jump, Escape closes and returns focus, Tab closes. */
   #onMenuKey(event: KeyboardEvent): void {
-    const items = this.#menuItems();
-    const at = items.indexOf(this.shadowRoot!.activeElement as HTMLElement);
-    const move = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: items.length - 1 }[event.key];
-    if (move !== undefined) {
-      event.preventDefault();
-      items[(move + items.length) % items.length]?.focus();
-    } else if (event.key === 'Escape') {
-      event.preventDefault();
-      this.#closeMenu();
-    } else if (event.key === 'Tab') {
-      this._open = null;
-    }
+    const key = menuKey(event, event.currentTarget as Element);
+    if (key === 'Escape') this.#closeMenu();
+    else if (key === 'Tab') this._open = null;
   }
 
   #onMenuFocusOut(event: FocusEvent): void {

@@ -1,10 +1,12 @@
-import { html, nothing, render, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
+import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { CallCapabilitiesState } from '../../core/capabilities.js';
 import {
   mayActOn,
   type AdminKind,
+  type MediaChannel,
   type Member,
   type MemberAction,
   type ParticipantPermissions,
@@ -15,54 +17,72 @@ import {
 } from '../../core/call.js';
 import { ObservableController } from '../../controllers/observable-controller.js';
 import { CallcapsElement } from '../shared/callcaps-element.js';
+import { icons } from '../shared/icons.js';
+import { menuKey, step } from '../shared/menu.js';
 import { COMMON_STRINGS, format, type CommonStrings } from '../shared/strings.js';
 import { base } from '../shared/styles.js';
 import { styles } from './permissions-panel.styles.js';
 
-/** The user-visible strings of `<permissions-panel>`; `{name}` is the participant's name. */
+/**
+ * The user-visible strings of `<permissions-panel>`; `{name}` is the
+ * participant's name. `role.<name>` describes what a call role grants, in the
+ * role picker (the defaults describe the reference server's default call type).
+ */
 export interface PermissionsPanelStrings extends CommonStrings {
+  [role: `role.${string}`]: string;
   title: string;
   search: string;
   count: string;
   /** The count when it is one. */
   countOne: string;
-  presence: string;
-  presenceLabel: string;
-  sendAudio: string;
-  sendAudioLabel: string;
-  sendVideo: string;
-  sendVideoLabel: string;
-  sendScreen: string;
-  sendScreenLabel: string;
-  admin: string;
-  adminLabel: string;
-  roleLabel: string;
+  /** The accessible name of a row's inline action: `{action}` for `{name}`. */
+  actionFor: string;
+  /** The name of a row's menu button. */
+  more: string;
+  owner: string;
+  /** The state icons' names: `mic` (live), `micOff` (muted), `camera`, `cameraOff`, `screenshare` (sharing), `hand` (raised). */
+  mic: string;
+  micOff: string;
+  camera: string;
+  cameraOff: string;
+  screenshare: string;
+  hand: string;
   muteAudio: string;
-  muteAudioLabel: string;
+  unmuteAudio: string;
   muteVideo: string;
-  muteVideoLabel: string;
+  unmuteVideo: string;
+  presence: string;
+  sendAudio: string;
+  sendVideo: string;
+  sendScreen: string;
+  /** `canAdmin` holding `participants`: a permission, distinct from the call role. */
+  admin: string;
+  role: string;
   remove: string;
-  removeLabel: string;
   removeConfirm: string;
   removeConfirmYes: string;
   cancel: string;
-  owner: string;
-  ownerOnly: string;
-  notAllowed: string;
-  applyAll: string;
-  applyAllChange: string;
-  allowAllSend: string;
-  blockAllSend: string;
-  requests: string;
+  /** A pending request: `{kinds}` joins the `*Kind` strings. */
   asks: string;
   presenceKind: string;
   audioKind: string;
   videoKind: string;
   screenshareKind: string;
   approve: string;
-  approveLabel: string;
   deny: string;
-  denyLabel: string;
+  muteAll: string;
+  approveAll: string;
+  denyAll: string;
+  everyone: string;
+  allowAllSend: string;
+  blockAllSend: string;
+  /** Reasons: the rule that keeps an action from the user. */
+  ownerOnly: string;
+  muteDenied: string;
+  unmuteDenied: string;
+  permissionsDenied: string;
+  roleDenied: string;
+  removeDenied: string;
 }
 
 /** English strings of `<permissions-panel>`. */
@@ -72,52 +92,62 @@ export const PERMISSIONS_PANEL_STRINGS: PermissionsPanelStrings = {
   search: 'Search participants',
   count: '{count} participants',
   countOne: '1 participant',
-  presence: 'Present',
-  presenceLabel: 'Present: {name}',
-  sendAudio: 'Audio',
-  sendAudioLabel: 'Audio for {name}',
-  sendVideo: 'Video',
-  sendVideoLabel: 'Video for {name}',
-  sendScreen: 'Screen',
-  sendScreenLabel: 'Screen for {name}',
-  admin: 'Admin',
-  adminLabel: 'Admin for {name}',
-  roleLabel: 'Role of {name}',
+  actionFor: '{action}: {name}',
+  more: 'Actions for {name}',
+  owner: 'Owner',
+  mic: 'Mic on',
+  micOff: 'Muted',
+  camera: 'Camera on',
+  cameraOff: 'Camera off',
+  screenshare: 'Sharing screen',
+  hand: 'Hand raised',
   muteAudio: 'Mute',
-  muteAudioLabel: 'Mute {name}',
+  unmuteAudio: 'Unmute',
   muteVideo: 'Stop video',
-  muteVideoLabel: 'Stop video for {name}',
-  remove: 'Remove',
-  removeLabel: 'Remove {name}',
+  unmuteVideo: 'Start video',
+  presence: 'Visible in the call',
+  sendAudio: 'Can send audio',
+  sendVideo: 'Can send video',
+  sendScreen: 'Can share the screen',
+  admin: 'Can manage participants',
+  role: 'Role',
+  'role.user': 'Sends as permitted',
+  'role.call_member': 'Sends as permitted',
+  'role.moderator': 'Also mutes, removes, sets permissions',
+  'role.host': 'Also roles, layout, lock, recording',
+  'role.admin': 'All a host can do',
+  remove: 'Remove…',
   removeConfirm: 'Remove {name} from the call?',
   removeConfirmYes: 'Remove',
   cancel: 'Cancel',
-  owner: 'owner',
-  ownerOnly: 'Only an owner can change an owner',
-  notAllowed: 'You are not allowed to do this',
-  applyAll: 'Apply to everyone',
-  applyAllChange: 'Change for everyone',
+  asks: 'Asks to {kinds}',
+  presenceKind: 'appear',
+  audioKind: 'speak',
+  videoKind: 'use video',
+  screenshareKind: 'share screen',
+  approve: 'Approve',
+  deny: 'Deny',
+  muteAll: 'Mute all',
+  approveAll: 'Approve all',
+  denyAll: 'Deny all',
+  everyone: 'Actions for everyone',
   allowAllSend: 'Let everyone send audio, video and screen',
   blockAllSend: 'Make everyone listen only',
-  requests: 'Requests',
-  asks: '{name} asks for {kinds}',
-  presenceKind: 'presence',
-  audioKind: 'audio',
-  videoKind: 'video',
-  screenshareKind: 'screen sharing',
-  approve: 'Approve',
-  approveLabel: 'Approve for {name}',
-  deny: 'Deny',
-  denyLabel: 'Deny for {name}',
+  ownerOnly: 'Nobody but an owner changes an owner',
+  muteDenied: 'Only hosts can mute others',
+  unmuteDenied: 'Only owners can unmute others',
+  permissionsDenied: 'Only hosts can change permissions',
+  roleDenied: 'Only hosts can change roles',
+  removeDenied: 'Only hosts can remove people',
 };
 
-/** Rows rendered per animation frame (see `_progressive`). */
-const ROWS_PER_FRAME = 50;
+/** Rows rendered beyond each edge of the viewport. */
+const OVERSCAN = 8;
 const ALL_SEND: readonly SendKind[] = ['audio', 'video', 'screenVideo', 'screenAudio'];
 const ALL_ADMIN: readonly AdminKind[] = ['participants', 'streaming', 'transcription'];
 /** What approving each kind of request grants. */
 const REQUEST_SENDS = { audio: ['audio'], video: ['video'], screenshare: ['screenVideo', 'screenAudio'] } as const;
-const APPLY_ALL: Record<string, PermissionsUpdate> = { allowAllSend: { canSend: true }, blockAllSend: { canSend: false } };
+const APPLY_ALL = [['allowAllSend', { canSend: true }], ['blockAllSend', { canSend: false }]] as const;
 
 const list = <K extends string>(value: boolean | readonly K[], all: readonly K[]): K[] =>
   value === true ? [...all] : value === false ? [] : [...value];
@@ -127,30 +157,62 @@ const toggled = <K extends string>(value: boolean | readonly K[], all: readonly 
   const next = list(value, all).filter((kind) => !kinds.includes(kind));
   return on ? [...next, ...kinds] : next;
 };
+const camel = (part: string) => part.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 
-/** Everything a row depends on besides its member: a new object only when one of these changes. */
+/** One line of the list: a participant, or a request from someone the list does not show (a hidden member). */
+type Item = Member | PermissionRequest;
+const isMember = (item: Item): item is Member => 'owner' in item;
+const idOf = (item: Item): string => (isMember(item) ? item.id : item.member_id);
+
+/** Whether an action is allowed, and the rule that keeps it from the user. */
+type May = readonly [allowed: boolean, reason: string];
+
+/** Everything a row depends on besides its member and request: a new object only when one of these changes. */
 interface RowContext {
   caps: CallCapabilitiesState;
   self: Member | null;
   roles: readonly string[];
   gating: string;
   t: PermissionsPanelStrings;
-  ready: boolean;
 }
 
-/** A row: its `<li>` (a lit render root of its own) and the member it last rendered. */
-interface Row {
-  li: HTMLLIElement;
-  member: Member | null;
+/** One button: inline in a row, in the toolbar, or an item of a menu (`role`). */
+interface Button {
+  part: string;
+  /** The visible text (a role's also says what it grants). */
+  text: string;
+  /** The accessible name, when it differs from the text. */
+  label?: string;
+  may: May;
+  /** A unique id stem for the reason. */
+  id: string;
+  role?: string;
+  checked?: boolean;
+  look?: string;
+  /** False: out of the tab order (a row that does not hold the list's tab stop). */
+  tab?: boolean;
+  /** The menu it opens (a member id, or `*`): a menu button, icon-only, its text the accessible name. */
+  menu?: string;
+  onClick?: () => void;
 }
 
 /**
- * The host's view of the participants: their permissions, role and media, and
- * the pending requests, each action offered only when the server would accept
- * it for that participant.
+ * The host's view of the participants. A row reads at a glance (initial, name,
+ * role badge, microphone, camera, screen, hand and reconnecting state) and
+ * offers its likeliest action inline (approve or deny a pending request, or
+ * mute); everything else is in the row's menu, with removal set apart and
+ * confirmed. Rows that need attention come first (pending requests, then
+ * raised hands), otherwise in call order. Every action is offered only when
+ * the server would accept it for that participant; a disabled one
+ * (`gating="disable"`) says which rule keeps it.
+ *
+ * The list is windowed: only the rows in and near its viewport are in the DOM
+ * (each with `aria-posinset` and `aria-setsize`), at a uniform height
+ * (`--permissions-panel-row-height`). It is one tab stop: arrow keys move
+ * between rows, Home and End jump; Tab enters the focused row's controls.
  *
  * @tagname permissions-panel
- * @summary Per-participant permissions, role, mute and remove, plus pending requests, for hosts.
+ * @summary Participants at a glance for hosts: state, attention first, an action inline and the rest in a menu; search, bulk actions, windowed for long lists.
  *
  * @event callcaps-action - Before every action, cancelable: `detail.action` is the `Call` method (or `selectDevice`), `detail.args` its arguments. Cancel it to handle the action yourself; without a `call` it is the only effect.
  * @event callcaps-error - An action failed (the call rejected it or the server refused): `detail.error`, `detail.action`. The element also shows the message.
@@ -159,44 +221,52 @@ interface Row {
  * @csspart error-dismiss - The button that dismisses the error.
  *
  * @csspart search - The search box (filters by name).
- * @csspart count - The number of participants shown.
- * @csspart apply-all - Applies the chosen change to every participant (`'*'`).
- * @csspart apply-all-change - The change `apply-all` applies.
- * @csspart requests - The list of pending requests.
- * @csspart request - One pending request, with `data-member-id`.
+ * @csspart count - The number of participants shown (after search).
+ * @csspart everyone - Opens everyone's menu ("Actions for everyone"): `mute-all`, `approve-all`, `deny-all`, `apply-all`.
+ * @csspart mute-all - Item of everyone's menu: mutes every live participant the user may mute (one `mute` per participant, checked with `mayActOn`; never the user).
+ * @csspart approve-all - Item of everyone's menu, while requests are pending: approves each.
+ * @csspart deny-all - Item of everyone's menu, while requests are pending: denies each.
+ * @csspart apply-all - Item of everyone's menu: applies a change to every participant (`'*'`): let everyone send, or make everyone listen only.
+ * @csspart participants - The list of participants (the scrolling, windowed list).
+ * @csspart participant - One participant's row, with `data-member-id`.
+ * @csspart request - A row with a pending request (also `participant`, unless the requester is not in the list), with `data-member-id`.
  * @csspart approve - Approves a request (grants what it asks for).
  * @csspart deny - Denies a request.
- * @csspart participants - The list of participants.
- * @csspart participant - One participant's row, with `data-member-id`.
+ * @csspart avatar - A participant's initial.
  * @csspart name - A participant's name (always text).
- * @csspart presence - Toggles a participant's presence (`hasPresence`).
- * @csspart send-audio - Toggles whether a participant may send audio.
- * @csspart send-video - Toggles whether a participant may send video.
- * @csspart send-screen - Toggles whether a participant may share a screen.
- * @csspart admin - Toggles whether a participant may manage participants (`canAdmin`).
- * @csspart role - A participant's call role (a select of the call type's roles).
- * @csspart mute-audio - Mutes a participant (pressed while muted; unmuting others is for owners).
- * @csspart mute-video - Stops a participant's video (pressed while stopped).
- * @csspart remove - Removes a participant, after a confirmation.
- * @csspart remove-confirm - The confirmation of `remove`.
+ * @csspart badge - A participant's role ("Owner" for owners; none for plain users).
+ * @csspart state - A live state icon, with `data-icon`: `mic`, `mic-off`, `camera`, `camera-off`, `screenshare`, `hand`.
+ * @csspart more - A row's menu button ("Actions for…"), icon-only.
+ * @csspart menu - The open menu (a row's or `everyone`'s); its items keep their parts.
+ * @csspart mute-audio - Mutes a participant ("Mute"), or unmutes one ("Unmute"; for owners in the reference server). Inline, or in the menu while a request takes the inline place.
+ * @csspart mute-video - Menu item: stops a participant's video ("Stop video"), or starts it ("Start video").
+ * @csspart presence - Menu checkbox: whether a participant is visible in the call (`hasPresence`).
+ * @csspart send-audio - Menu checkbox: whether a participant may send audio.
+ * @csspart send-video - Menu checkbox: whether a participant may send video.
+ * @csspart send-screen - Menu checkbox: whether a participant may share a screen.
+ * @csspart admin - Menu checkbox: whether a participant may manage participants (`canAdmin`), whatever the role.
+ * @csspart role - The group of call roles in the menu.
+ * @csspart role-option - One call role (a radio item that says what the role grants).
+ * @csspart remove - Menu item: removes a participant, after a confirmation.
+ * @csspart remove-confirm - The confirmation of `remove` (an alert dialog in place of the menu).
  * @csspart remove-confirm-yes - Confirms the removal.
- * @csspart remove-cancel - Cancels the removal.
+ * @csspart remove-cancel - Cancels the removal (focused first).
  *
  * @cssproperty --permissions-panel-gap - Space between controls (falls back to `--callcaps-gap`).
  * @cssproperty --permissions-panel-background - Background (falls back to `--callcaps-surface`).
  * @cssproperty --permissions-panel-max-height - Height after which the list scrolls (480px).
- * @cssproperty --permissions-panel-row-height - Estimated row height for off-screen rows (44px).
+ * @cssproperty --permissions-panel-row-height - The height of every row, which windowing relies on (56px).
  * @cssproperty --callcaps-font - Font family of every element.
  * @cssproperty --callcaps-radius - Corner radius of controls.
  * @cssproperty --callcaps-gap - Space between controls.
  * @cssproperty --callcaps-focus-ring - Colour of the keyboard focus ring.
  * @cssproperty --callcaps-surface - Background of the element.
  * @cssproperty --callcaps-on-surface - Text colour on the surface.
- * @cssproperty --callcaps-control - Background of controls.
+ * @cssproperty --callcaps-control - Background of controls and badges.
  * @cssproperty --callcaps-on-control - Text and icon colour of controls.
- * @cssproperty --callcaps-accent - Background of pressed toggles and primary actions.
+ * @cssproperty --callcaps-accent - Primary actions, raised hands and rows with a pending request.
  * @cssproperty --callcaps-on-accent - Text colour on the accent.
- * @cssproperty --callcaps-danger - Background of destructive actions and error text.
+ * @cssproperty --callcaps-danger - Destructive actions and error text.
  * @cssproperty --callcaps-on-danger - Text colour on the danger colour.
  * @cssproperty --callcaps-border - Border colour of controls.
  */
@@ -210,19 +280,29 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
   readonly #requests = new ObservableController<readonly PermissionRequest[]>(this, []);
 
   @state() private _query = '';
-  @state() private _confirming: string | null = null;
-  @state() private _applyAll = 'allowAllSend';
+  /** The open menu: a member id, `*` for everyone's, or null. */
+  @state() private _open: string | null = null;
+  /** Whether the open menu shows the removal's confirmation instead. */
+  @state() private _confirm = false;
 
   #context?: RowContext;
-  /** The rows shown (after search and progressive rendering), in order. */
-  #shown: readonly Member[] = [];
-  /** The rows by member id, each its own lit render root inside `#list`. */
-  #rows = new Map<string, Row>();
-  #list: HTMLUListElement | null = null;
-  /** What the rows were last rendered with. */
-  #rendered: readonly Member[] = [];
-  #renderedCtx?: RowContext;
-  #renderedConfirming: string | null = null;
+  /** The list after search and attention ordering. */
+  #items: readonly Item[] = [];
+  /** Members shown (the count). */
+  #count = 0;
+  /** Pending requests by member id. */
+  #req = new Map<string, PermissionRequest>();
+  /** The list's scroll offset and row height, in CSS pixels, as last seen. */
+  #top = 0;
+  #h = 56;
+  /** Whether focus was in the list before the update. */
+  #focused = false;
+  /** The member id of the row that holds the list's tab stop (null: the first). */
+  #active: string | null = null;
+  #anchor?: HTMLElement;
+  #pop: Element | null = null;
+  /** What to focus after the next update (a selector). */
+  #focusNext?: string;
 
   protected override _bind(): void {
     super._bind();
@@ -234,92 +314,119 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
+    const self = this.#self.value;
     const next: RowContext = {
       caps: this._caps,
-      self: this.#self.value,
+      self,
       roles: this.#room.value?.roles ?? [],
       gating: this.gating,
       t: this.t,
-      ready: this._ready,
     };
     const prev = this.#context;
     if (!prev || (Object.keys(next) as (keyof RowContext)[]).some((key) => next[key] !== prev[key])) this.#context = next;
+    // Attention first: pending requests, then raised hands, then everyone else, each in call order.
+    const query = this._query.trim().toLowerCase();
+    // Names are read only while searching.
+    const match = (item: Item) => !query || item.name.toLowerCase().includes(query);
+    const requests = this.#requests.value;
+    const req = (this.#req = new Map(requests.map((r) => [r.member_id, r])));
+    const asking: Item[] = [];
+    const hands: Item[] = [];
+    const rest: Item[] = [];
+    const listed = new Set<string>();
+    for (const m of this.#participants.value) {
+      if (m.id === self?.id) continue;
+      if (req.has(m.id)) listed.add(m.id);
+      if (match(m)) (req.has(m.id) ? asking : m.handraised ? hands : rest).push(m);
+    }
+    this.#count = asking.length + hands.length + rest.length;
+    for (const r of requests) if (!listed.has(r.member_id) && r.member_id !== self?.id && match(r)) asking.push(r);
+    this.#items = asking.length + hands.length ? [...asking, ...hands, ...rest] : rest;
+    this.#focused = !!this.shadowRoot?.activeElement?.closest('.list');
   }
 
-  /**
-   * The rows, outside lit's template: each row is its own render root, so that
-   * one participant's change costs one row whatever the length of the list.
-   * Unchanged members keep their object, so a reference scan against the rows
-   * last rendered finds the changed ones; the list's children move only when
-   * who is shown, or in what order, changes.
-   */
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    const list = this.renderRoot.querySelector<HTMLUListElement>('.list');
-    if (list !== this.#list) {
-      this.#list = list;
-      this.#rows.clear();
-      this.#rendered = [];
+    const root = this.renderRoot as ShadowRoot;
+    // The row height, from layout (the last known while hidden): a change renders another window.
+    const h = root.querySelector<HTMLElement>('.row')?.offsetHeight || this.#h;
+    if (h !== this.#h) (this.#h = h), this.requestUpdate();
+    // Focus lost from the list (its row moved, or its control or row went away) goes to the row holding the tab stop.
+    if (this.#focused && !root.activeElement) root.querySelector<HTMLElement>('[tabindex="0"]')?.focus({ preventScroll: true });
+    const pop = root.querySelector<HTMLElement>('.pop');
+    if (pop !== this.#pop) (pop as (HTMLElement & { showPopover?: () => void }) | null)?.showPopover?.();
+    this.#pop = pop;
+    const next = this.#focusNext;
+    if (next) {
+      this.#focusNext = undefined;
+      root.querySelector<HTMLElement>(next)?.focus();
     }
-    if (!list) return;
-    const shown = this.#shown;
-    const prev = this.#rendered;
-    const rows = this.#rows;
-    const ctx = this.#context!;
-    const confirming = this._confirming;
-    // Every row in `rows` was last rendered with `prev`'s context and confirmation.
-    const sameCtx = ctx === this.#renderedCtx;
-    const wasConfirming = this.#renderedConfirming;
-    this.#rendered = shown;
-    this.#renderedCtx = ctx;
-    this.#renderedConfirming = confirming;
-    let moved = shown.length !== prev.length;
-    for (let i = 0; i < shown.length; i++) {
-      const member = shown[i];
-      const id = member.id;
-      if (member === prev[i] && sameCtx && confirming === wasConfirming) continue;
-      if (!moved && id !== prev[i].id) moved = true;
-      let row = rows.get(id);
-      if (!row) {
-        const li = document.createElement('li');
-        li.setAttribute('part', 'participant');
-        li.className = 'row';
-        li.dataset.memberId = id;
-        rows.set(id, (row = { li, member: null }));
-      }
-      if (row.member !== member || !sameCtx || (confirming === id) !== (wasConfirming === id)) {
-        row.member = member;
-        render(this.#row(member, ctx, confirming === id), row.li, { host: this });
-      }
+  }
+
+  /** Focuses row `i`, scrolling it into view first so that it and its neighbours are rendered. */
+  #focusRow(i: number): void {
+    const list = this.renderRoot.querySelector('.list')!;
+    const h = this.#h;
+    const top = i * h;
+    if (top < list.scrollTop) list.scrollTop = top;
+    else if (top + h > list.scrollTop + list.clientHeight) list.scrollTop = top + h - list.clientHeight;
+    this.#top = list.scrollTop;
+    this.#active = idOf(this.#items[i]);
+    this.#focusNext = `[aria-posinset="${i + 1}"]`;
+    this.requestUpdate();
+  }
+
+  /** Roving focus: arrows move between rows, Home/End jump, from a row or any control in it. */
+  #onListKey(event: KeyboardEvent): void {
+    const at = (event.target as Element).closest('li')?.getAttribute('aria-posinset');
+    const to = at ? step(event.key, +at - 1, this.#items.length, false) : undefined;
+    if (to !== undefined) {
+      event.preventDefault();
+      this.#focusRow(to);
     }
-    if (!moved) return;
-    if (shown.length !== rows.size) {
-      const ids = new Set(shown.map((member) => member.id));
-      for (const [id, row] of rows) {
-        if (!ids.has(id)) {
-          row.li.remove();
-          rows.delete(id);
-        }
-      }
+  }
+
+  /** The row that focus enters holds the tab stop (an update only when it did not already). */
+  #onListFocus(event: FocusEvent): void {
+    const li = (event.target as Element).closest('li');
+    if (li) {
+      this.#active = li.dataset.memberId!;
+      if (li.tabIndex) this.requestUpdate();
     }
-    // From the end, so that rows appended (joins, progressive rendering) move nothing else.
-    let next: Element | null = null;
-    for (let i = shown.length - 1; i >= 0; i--) {
-      const li: HTMLLIElement = rows.get(shown[i].id)!.li;
-      if (li.parentNode !== list || li.nextElementSibling !== next) list.insertBefore(li, next);
-      next = li;
-    }
+  }
+
+  #onScroll(event: Event): void {
+    this.#top = (event.currentTarget as Element).scrollTop;
+    this.requestUpdate();
+  }
+
+  #openMenu(id: string, anchor: HTMLElement): void {
+    const open = this._open === id;
+    this.#anchor = anchor;
+    this._confirm = false;
+    this._open = open ? null : id;
+    this.#focusNext = open ? undefined : '[role^="menuitem"]';
+  }
+
+  /** Closes the open menu or confirmation and returns focus to its button. */
+  #close(): void {
+    this._open = null;
+    this._confirm = false;
+    this.#anchor?.focus();
+  }
+
+  #onPopKey(event: KeyboardEvent): void {
+    // (Tab moves focus out, which closes it: see #onPopFocusOut.)
+    if ((this._confirm ? event.key : menuKey(event, event.currentTarget as Element)) === 'Escape') this.#close();
+  }
+
+  #onPopFocusOut(event: FocusEvent): void {
+    const to = event.relatedTarget as Node | null;
+    if (!(to && ((event.currentTarget as Node).contains(to) || to === this.#anchor))) this._open = null;
   }
 
   #update(member: Member, update: { permissions?: PermissionsUpdate; role?: string }): void {
     void this._act('updateMember', [member.id, update]);
-  }
-
-  async #confirm(id: string | null): Promise<void> {
-    this._confirming = id;
-    await this.updateComplete;
-    const row = id && this.renderRoot.querySelector(`[data-member-id="${CSS.escape(id)}"]`);
-    (row ? row.querySelector<HTMLElement>('[part~="remove-confirm-yes"]') : null)?.focus();
   }
 
   #approve(request: PermissionRequest): void {
@@ -333,138 +440,256 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     void this._act('updateMember', [request.member_id, { permissions }]);
   }
 
-  /** Whether the user may take `action` on `member`, and why not. */
-  #may(ctx: RowContext, member: Member, action: MemberAction): { allowed: boolean; reason: string } {
-    const allowed = mayActOn(ctx.caps, ctx.self, member, action);
-    const reason = !ctx.ready ? this._notReadyReason : member.owner && !ctx.self?.owner ? ctx.t.ownerOnly : ctx.t.notAllowed;
-    return { allowed, reason };
+  /** Whether the user may take `action` on `target`, and the rule that keeps it otherwise. */
+  #may(ctx: RowContext, target: Pick<Member, 'id' | 'owner'>, action: MemberAction): May {
+    // (Nothing renders until capabilities are known and the call connected: no "not ready" reason here.)
+    return [
+      mayActOn(ctx.caps, ctx.self, target, action),
+      target.owner && !ctx.self?.owner ? ctx.t.ownerOnly : ctx.t[`${action.split('-')[0]}Denied` as 'muteDenied'],
+    ];
   }
 
-  /** A control of a row: hidden (hide) or disabled with the reason when the action is not allowed. */
-  #rowControl(
-    ctx: RowContext,
-    member: Member,
-    part: string,
-    text: string,
-    label: string,
-    may: { allowed: boolean; reason: string },
-    shown: boolean,
-    onClick: () => void,
-    pressed?: boolean,
-  ): TemplateResult | typeof nothing {
-    if (!shown && ctx.gating === 'hide') return nothing;
-    return this._control({
-      part,
+  /** A button; when not allowed, inert with the reason as its title and description. */
+  #btn(o: Button): TemplateResult {
+    const [allowed, reason] = o.may;
+    const rid = allowed ? undefined : `${o.id}-reason`;
+    const menu = o.menu;
+    const open = menu !== undefined && this._open === menu;
+    return html`<button
+        part=${o.part}
+        class=${o.look ?? (menu ? 'icon' : nothing)}
+        role=${o.role ?? nothing}
+        tabindex=${o.role || o.tab === false ? '-1' : nothing}
+        aria-label=${o.label ?? nothing}
+        aria-checked=${o.checked === undefined ? nothing : String(o.checked)}
+        aria-disabled=${allowed ? nothing : 'true'}
+        aria-describedby=${rid ?? nothing}
+        aria-haspopup=${menu ? 'menu' : nothing}
+        aria-expanded=${menu ? String(open) : nothing}
+        title=${rid ? reason : nothing}
+        @click=${(event: Event) => {
+          if (!allowed) return;
+          // A menu item closes its menu and returns focus to the menu's button first.
+          if (o.role) this.#close();
+          if (menu) this.#openMenu(menu, event.currentTarget as HTMLElement);
+          else o.onClick!();
+        }}
+      >${menu ? icons.more : nothing}<span class=${menu ? 'visually-hidden' : 'label'}>${o.text}</span></button
+      >${rid ? html`<span id=${rid} hidden>${reason}</span>` : nothing}`;
+  }
+
+  /**
+   * Mute or unmute a member's channel, for the direction it would perform:
+   * hidden (with `gating="hide"`) when that direction is not allowed, since
+   * the row's state icon already shows the state.
+   */
+  #mute(ctx: RowContext, m: Member, channel: MediaChannel, item: boolean, tab?: boolean): TemplateResult | typeof nothing {
+    const muted = channel === 'audio' ? m.audio_muted : m.video_muted;
+    const may = this.#may(ctx, m, `${muted ? 'un' : ''}mute-${channel}`);
+    if (!may[0] && ctx.gating === 'hide') return nothing;
+    const text = ctx.t[`${muted ? 'unmute' : 'mute'}${channel === 'audio' ? 'Audio' : 'Video'}`];
+    return this.#btn({
+      part: `mute-${channel}`,
       text,
-      label: format(label, { name: member.name }),
-      allowed: may.allowed,
-      reason: may.reason,
-      pressed,
-      id: `${part}-${member.id}`,
-      onClick,
+      label: item ? undefined : format(ctx.t.actionFor, { action: text, name: m.name }),
+      may,
+      id: `mute-${channel}-${m.id}`,
+      role: item ? 'menuitem' : undefined,
+      tab,
+      onClick: () => void this._act(muted ? 'unmute' : 'mute', [[channel], m.id]),
     });
   }
 
-  #row(member: Member, ctx: RowContext, confirming: boolean): TemplateResult {
+  /** A row's menu: media, permissions, role, removal (set apart); empty when nothing is offered. */
+  #menu(ctx: RowContext, m: Member, req: PermissionRequest | undefined): unknown[] {
     const t = ctx.t;
-    const p = member.permissions;
-    const perms = this.#may(ctx, member, 'permissions');
-    const role = this.#may(ctx, member, 'role');
-    const remove = this.#may(ctx, member, 'remove');
-    const permToggle = (part: string, text: string, label: string, on: boolean, update: () => PermissionsUpdate) =>
-      this.#rowControl(ctx, member, part, text, label, perms, perms.allowed, () => this.#update(member, { permissions: update() }), on);
-    const mute = (part: string, channel: 'audio' | 'video', muted: boolean, text: string, label: string) => {
-      const down = this.#may(ctx, member, `mute-${channel}`);
-      const up = this.#may(ctx, member, `unmute-${channel}`);
-      return this.#rowControl(
-        ctx, member, part, text, label, muted ? up : down, down.allowed || up.allowed,
-        () => void this._act(muted ? 'unmute' : 'mute', [[channel], member.id]), muted,
-      );
+    const p = m.permissions;
+    const show = (may: May) => may[0] || ctx.gating === 'disable';
+    const perms = this.#may(ctx, m, 'permissions');
+    const role = this.#may(ctx, m, 'role');
+    const remove = this.#may(ctx, m, 'remove');
+    const check = (part: string, on: boolean, permissions: PermissionsUpdate) =>
+      this.#btn({ part, text: t[camel(part) as 'admin'], role: 'menuitemcheckbox', checked: on, may: perms, id: `${part}-${m.id}`, onClick: () => this.#update(m, { permissions }) });
+    const send = (part: string, kinds: readonly SendKind[]) => {
+      const on = holds(p.canSend, kinds[0]);
+      return check(part, on, { canSend: toggled(p.canSend, ALL_SEND, kinds, !on) });
     };
-    return html`<span part="name" class="name">${member.name}${member.owner ? html` <span class="role">(${t.owner})</span>` : nothing}</span>
-      ${permToggle('presence', t.presence, t.presenceLabel, p.hasPresence, () => ({ hasPresence: !p.hasPresence }))}
-      ${permToggle('send-audio', t.sendAudio, t.sendAudioLabel, holds(p.canSend, 'audio'), () => ({
-        canSend: toggled(p.canSend, ALL_SEND, ['audio'], !holds(p.canSend, 'audio')),
-      }))}
-      ${permToggle('send-video', t.sendVideo, t.sendVideoLabel, holds(p.canSend, 'video'), () => ({
-        canSend: toggled(p.canSend, ALL_SEND, ['video'], !holds(p.canSend, 'video')),
-      }))}
-      ${permToggle('send-screen', t.sendScreen, t.sendScreenLabel, holds(p.canSend, 'screenVideo'), () => ({
-        canSend: toggled(p.canSend, ALL_SEND, ['screenVideo', 'screenAudio'], !holds(p.canSend, 'screenVideo')),
-      }))}
-      ${permToggle('admin', t.admin, t.adminLabel, holds(p.canAdmin, 'participants'), () => ({
-        canAdmin: toggled(p.canAdmin, ALL_ADMIN, ['participants'], !holds(p.canAdmin, 'participants')),
-      }))}
-      ${(role.allowed || ctx.gating === 'disable') && ctx.roles.length
-        ? html`<select
-              part="role"
-              aria-label=${format(t.roleLabel, { name: member.name })}
-              ?disabled=${!role.allowed}
-              title=${role.allowed ? nothing : role.reason}
-              @change=${(event: Event) => this.#update(member, { role: (event.target as HTMLSelectElement).value })}
-            >
-              ${(ctx.roles.includes(member.role) ? ctx.roles : [member.role, ...ctx.roles]).map(
-                (name) => html`<option ?selected=${name === member.role}>${name}</option>`,
-              )}
-            </select>`
-        : nothing}
-      ${mute('mute-audio', 'audio', member.audio_muted, t.muteAudio, t.muteAudioLabel)}
-      ${mute('mute-video', 'video', member.video_muted, t.muteVideo, t.muteVideoLabel)}
-      ${confirming && remove.allowed
-        ? html`<span part="remove-confirm" role="group" aria-label=${format(t.removeConfirm, { name: member.name })}>
-            <button
-              part="remove-confirm-yes"
-              class="danger"
-              aria-label=${format(t.removeConfirm, { name: member.name })}
-              @click=${() => ((this._confirming = null), void this._act('removeMember', [member.id]))}
-              @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.#confirm(null)}
-            >${t.removeConfirmYes}</button>
-            <button part="remove-cancel" @click=${() => this.#confirm(null)}>${t.cancel}</button>
-          </span>`
-        : this.#rowControl(ctx, member, 'remove', t.remove, t.removeLabel, remove, remove.allowed, () => this.#confirm(member.id))}`;
+    const admin = holds(p.canAdmin, 'participants');
+    const roles = ctx.roles.includes(m.role) ? ctx.roles : [m.role, ...ctx.roles];
+    return [
+      req ? this.#mute(ctx, m, 'audio', true) : nothing,
+      this.#mute(ctx, m, 'video', true),
+      show(perms)
+        ? [
+            check('presence', p.hasPresence, { hasPresence: !p.hasPresence }),
+            send('send-audio', ['audio']),
+            send('send-video', ['video']),
+            send('send-screen', ['screenVideo', 'screenAudio']),
+            check('admin', admin, { canAdmin: toggled(p.canAdmin, ALL_ADMIN, ['participants'], !admin) }),
+          ]
+        : [],
+      show(role) && ctx.roles.length
+        ? [html`<div part="role" role="group" aria-label=${t.role}>
+            ${roles.map((name) => {
+              const about = t[`role.${name}`];
+              return this.#btn({
+                part: 'role-option',
+                text: about ? `${name}: ${about}` : name,
+                role: 'menuitemradio',
+                checked: name === m.role,
+                may: role,
+                id: `role-${name}-${m.id}`,
+                onClick: () => this.#update(m, { role: name }),
+              });
+            })}
+          </div>`]
+        : [],
+      show(remove)
+        ? [html`<div role="separator"></div>`, this.#btn({
+            part: 'remove',
+            text: t.remove,
+            role: 'menuitem',
+            look: 'danger',
+            may: remove,
+            id: `remove-${m.id}`,
+            onClick: () => {
+              // The menu gives way to the confirmation, at the same button.
+              this._open = m.id;
+              this._confirm = true;
+              this.#focusNext = '[part~="remove-cancel"]';
+            },
+          })]
+        : [],
+    ].filter((item) => item !== nothing && (item as unknown[]).length !== 0);
   }
 
-  #renderRequests(ctx: RowContext): TemplateResult | typeof nothing {
-    const requests = this.#requests.value;
-    if (!requests.length || (!ctx.caps.member.permissions && ctx.gating === 'hide')) return nothing;
+  /** One row: who, their state, the likeliest action inline, and the menu button. */
+  #row(item: Item, req: PermissionRequest | undefined, ctx: RowContext, on: boolean): TemplateResult {
     const t = ctx.t;
-    const kinds = (request: PermissionRequest) =>
-      request.permissions.map((kind) => t[`${kind}Kind` as 'audioKind']).join(', ');
-    return html`<h2>${t.requests}</h2>
-      <ul part="requests">
-        ${repeat(
-          requests,
-          (request) => request.member_id,
-          (request) => {
-            const target = this.#participants.value.find((m) => m.id === request.member_id);
-            const may = target ? this.#may(ctx, target, 'permissions') : { allowed: ctx.caps.member.permissions, reason: t.notAllowed };
-            const name = request.name;
-            const control = (part: 'approve' | 'deny', label: string, onClick: () => void) =>
-              this._control({ part, text: t[part], label: format(label, { name }), allowed: may.allowed, reason: may.reason, id: `${part}-${request.member_id}`, look: part === 'approve' ? 'primary' : undefined, onClick });
-            return html`<li part="request" class="row" data-member-id=${request.member_id}>
-              <span class="name">${format(t.asks, { name, kinds: kinds(request) })}</span>
-              ${control('approve', t.approveLabel, () => this.#approve(request))}
-              ${control('deny', t.denyLabel, () => void this._act('denyRequest', [request.member_id]))}
-            </li>`;
-          },
-        )}
-      </ul>`;
+    const m = isMember(item) ? item : null;
+    const id = idOf(item);
+    const name = item.name;
+    const badge = m?.owner ? t.owner : m && m.role !== 'user' ? m.role : '';
+    const icon = (shown: boolean, name: string) =>
+      shown
+        ? html`<span part="state" data-icon=${name} role="img" aria-label=${t[camel(name) as 'mic']}>${icons[camel(name) as 'mic']}</span>`
+        : nothing;
+    const answer = (part: 'approve' | 'deny', onClick: () => void) =>
+      this.#btn({
+        part,
+        text: t[part],
+        label: format(t.actionFor, { action: t[part], name }),
+        look: part === 'approve' ? 'primary' : undefined,
+        may: this.#may(ctx, m ?? { id, owner: false }, 'permissions'),
+        id: `${part}-${id}`,
+        tab: on,
+        onClick,
+      });
+    return html`<span part="avatar" class="avatar" aria-hidden="true">${[...name.trim()][0]?.toUpperCase()}</span>
+      <span class="who">
+        <span class="line"><span part="name" class="name">${name}</span>${badge ? html`<span part="badge" class="tag">${badge}</span>` : nothing}</span>
+        <span class="line">${req
+          ? html`<span>${format(t.asks, { name, kinds: req.permissions.map((kind) => t[`${kind}Kind`]).join(', ') })}</span>`
+          : nothing}${m
+          ? [
+              icon(true, m.audio_muted ? 'mic-off' : 'mic'),
+              icon(true, m.video_muted ? 'camera-off' : 'camera'),
+              icon(m.screenshare, 'screenshare'),
+              icon(m.handraised, 'hand'),
+            ]
+          : nothing}${m?.reconnecting ? html`<span>${t.reconnecting}</span>` : nothing}</span>
+      </span>
+      ${req
+        ? [answer('approve', () => this.#approve(req)), answer('deny', () => void this._act('denyRequest', [id]))]
+        : m
+          ? this.#mute(ctx, m, 'audio', false, on)
+          : nothing}
+      ${m && this.#menu(ctx, m, req).length
+        ? this.#btn({ part: 'more', text: format(t.more, { name }), may: [true, ''], id, menu: id, tab: on })
+        : nothing}`;
+  }
+
+  /**
+   * Everyone's menu: mute all, answer every request, and the changes sent as
+   * `'*'`. No `Call` method mutes everyone or answers every request, so those
+   * act per participant: mute all checks each target with `mayActOn` (owners
+   * are muted only by owners); requests come from non-owners, whom
+   * `member.permissions` covers.
+   */
+  #everyone(ctx: RowContext): unknown[] {
+    const { caps, self, t } = ctx;
+    const mc = caps.member;
+    const requests = this.#requests.value;
+    const item = (part: string, key: 'muteAll' | 'approveAll' | 'denyAll' | 'allowAllSend' | 'blockAllSend', granted: boolean, reason: string, onClick: () => void) =>
+      granted || ctx.gating === 'disable' ? this.#btn({ part, text: t[key], role: 'menuitem', may: [granted, reason], id: key, onClick }) : nothing;
+    return [
+      item('mute-all', 'muteAll', mc.muteAudio.on, t.muteDenied, () => {
+        for (const m of this.#participants.value) {
+          if (m.id !== self?.id && !m.audio_muted && mayActOn(caps, self, m, 'mute-audio')) void this._act('mute', [['audio'], m.id]);
+        }
+      }),
+      requests.length
+        ? [
+            item('approve-all', 'approveAll', mc.permissions, t.permissionsDenied, () => requests.forEach((r) => this.#approve(r))),
+            item('deny-all', 'denyAll', mc.permissions, t.permissionsDenied, () => requests.forEach((r) => void this._act('denyRequest', [r.member_id]))),
+          ]
+        : nothing,
+      APPLY_ALL.map(([key, permissions]) =>
+        item('apply-all', key, mc.permissions, t.permissionsDenied, () => void this._act('updateMember', ['*', { permissions }])),
+      ),
+    ];
+  }
+
+  /** The open menu (a row's, or everyone's) or the removal's confirmation, in the top layer. */
+  #renderPopup(ctx: RowContext): TemplateResult | typeof nothing {
+    const id = this._open;
+    if (!id) return nothing;
+    const t = ctx.t;
+    const m = id === '*' ? null : (this.#items.find((item) => idOf(item) === id) as Member | undefined);
+    // The member whose menu is open left the list (or the search).
+    if (m === undefined) return nothing;
+    const confirm = this._confirm && m;
+    const label = m ? format(confirm ? t.removeConfirm : t.more, { name: m.name }) : t.everyone;
+    const body = confirm
+      ? html`<p>${label}</p>
+          <button part="remove-confirm-yes" class="danger" @click=${() => (this.#close(), void this._act('removeMember', [m.id]))}>
+            ${t.removeConfirmYes}
+          </button>
+          <button part="remove-cancel" @click=${this.#close}>${t.cancel}</button>`
+      : m
+        ? this.#menu(ctx, m, this.#req.get(id))
+        : this.#everyone(ctx);
+    return html`<div
+      id="menu"
+      popover="manual"
+      class="pop"
+      part=${confirm ? 'remove-confirm' : 'menu'}
+      role=${confirm ? 'alertdialog' : 'menu'}
+      aria-label=${label}
+      @keydown=${this.#onPopKey}
+      @focusout=${this.#onPopFocusOut}
+    >${body}</div>`;
   }
 
   override render() {
     const ctx = this.#context!;
-    const caps = ctx.caps;
-    const host =
-      caps.member.permissions || caps.member.remove || caps.admit ||
-      caps.member.muteAudio.on || caps.member.muteAudio.off || caps.member.muteVideo.on || caps.member.muteVideo.off;
-    if (!this.call || !host) return nothing;
-    const t = ctx.t;
-    const selfId = ctx.self?.id;
-    const query = this._query.trim().toLowerCase();
-    const members = this.#participants.value.filter(
-      (m) => m.id !== selfId && (!query || m.name.toLowerCase().includes(query)),
-    );
-    this.#shown = this._progressive(members, ROWS_PER_FRAME);
+    const { caps, t } = ctx;
+    const mc = caps.member;
+    if (!this.call || !(mc.permissions || mc.remove || caps.admit || mc.muteAudio.on || mc.muteAudio.off || mc.muteVideo.on || mc.muteVideo.off)) {
+      // The list goes away (while reconnecting, too): the next one starts at the top.
+      this.#top = 0;
+      return nothing;
+    }
+    const n = this.#count;
+    // The window: the rows in and near the viewport (never taller than the window), after a spacer of the rows above it (the list's padding).
+    const items = this.#items;
+    const count = items.length;
+    const h = this.#h;
+    const from = Math.max(0, Math.floor(this.#top / h) - OVERSCAN);
+    const to = Math.min(count, Math.ceil((this.#top + innerHeight) / h) + OVERSCAN);
+    // The row holding the tab stop: the last one focused while it is rendered, else the first rendered.
+    const ai = items.findIndex((item) => idOf(item) === this.#active);
+    const active = ai < from || ai >= to ? from : ai;
     return html`<div class="head">
         <input
           part="search"
@@ -474,23 +699,41 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
           .value=${this._query}
           @input=${(event: Event) => (this._query = (event.target as HTMLInputElement).value)}
         />
-        <span part="count" role="status">${members.length === 1 ? t.countOne : format(t.count, { count: members.length })}</span>
+        <span part="count" role="status"
+          >${n === 1 ? t.countOne : format(t.count, { count: n })}</span
+        >
+        ${mc.muteAudio.on || mc.permissions || ctx.gating === 'disable'
+          ? this.#btn({ part: 'everyone', text: t.everyone, may: [true, ''], id: '*', menu: '*' })
+          : nothing}
       </div>
-      ${caps.member.permissions
-        ? html`<div class="apply" role="group" aria-label=${t.applyAll}>
-            <select part="apply-all-change" aria-label=${t.applyAllChange} @change=${(event: Event) => (this._applyAll = (event.target as HTMLSelectElement).value)}>
-              ${Object.keys(APPLY_ALL).map((key) => html`<option value=${key} ?selected=${key === this._applyAll}>${t[key as 'allowAllSend']}</option>`)}
-            </select>
-            <button part="apply-all" @click=${() => void this._act('updateMember', ['*', { permissions: APPLY_ALL[this._applyAll] }])}>
-              ${t.applyAll}
-            </button>
-          </div>`
-        : nothing}
-      ${this.#renderRequests(ctx)}
       ${this._renderError()}
-      <ul part="participants" class="list" aria-label=${t.title}></ul>`;
+      <ul
+        part="participants"
+        class="list"
+        aria-label=${t.title}
+        .style=${`--from:${from};--rest:${count - to}`}
+        @scroll=${this.#onScroll}
+        @keydown=${this.#onListKey}
+        @focusin=${this.#onListFocus}
+      >
+        ${repeat(items.slice(from, to), idOf, (item, k) => {
+          const i = from + k;
+          const id = idOf(item);
+          const req = this.#req.get(id);
+          const on = i === active;
+          // Each row re-renders only when its member, request, shared context, tab stop or menu changed.
+          return html`<li
+            part=${isMember(item) ? (req ? 'participant request' : 'participant') : 'request'}
+            class="row"
+            data-member-id=${id}
+            tabindex=${on ? 0 : -1}
+            aria-posinset=${i + 1}
+            aria-setsize=${count}
+          >${guard([item, req, ctx, on, id === this._open], () => this.#row(item, req, ctx, on))}</li>`;
+        })}
+      </ul>
+      ${this.#renderPopup(ctx)}`;
   }
-
 }
 
 declare global {
