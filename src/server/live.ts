@@ -411,19 +411,20 @@ export class LiveCall {
 
   /** The frames of `events[since…]` for `r`, netted per member. */
   #frames(r: Session, events: MemberEvent[], since: number): string[] {
-    const seen = new Map<Session, { first: MemberEvent['type']; last: number }>();
+    // Keyed by member id, not session: a connection that leaves and joins again in one turn is two members.
+    const seen = new Map<string, { first: MemberEvent['type']; last: number }>();
     for (let i = since; i < events.length; i++) {
       const e = events[i];
-      if (e.s === r || !this.#hears(r, e.seq, e.s.id)) continue;
-      const n = seen.get(e.s);
+      if (e.s === r || !this.#hears(r, e.seq, e.member.id)) continue;
+      const n = seen.get(e.member.id);
       if (n) n.last = i;
-      else seen.set(e.s, { first: e.type, last: i });
+      else seen.set(e.member.id, { first: e.type, last: i });
     }
     if (!seen.size) return [];
     const parts: string[] = [];
     for (let i = since; i < events.length; i++) {
       const e = events[i];
-      const n = seen.get(e.s);
+      const n = seen.get(e.member.id);
       if (!n || n.last !== i) continue;
       const before = n.first !== 'joined';
       const after = e.type !== 'left';
