@@ -378,7 +378,9 @@ export class LiveCall {
       this.#pending = [];
       const subjects = new Set<Session>();
       for (const e of events) subjects.add(e.s);
-      const shared = new Map<string, Buffer[]>();
+      // Shared frames: protocol 1 (whole rosters), and protocol 2 by window (-1: the whole roster).
+      let legacy: Buffer[] | undefined;
+      const byWindow = new Map<number, Buffer[]>();
       for (const r of this.members.values()) {
         const since = r.since;
         r.since = 0;
@@ -387,9 +389,13 @@ export class LiveCall {
           for (const frame of this.#frames(r, events, since)) r.send(frame);
           continue;
         }
-        const key = r.protocol === 2 ? `2 ${r.window}` : '1';
-        let frames = shared.get(key);
-        if (!frames) shared.set(key, (frames = this.#frames(r, events, 0).map((f) => Buffer.from(f))));
+        let frames: Buffer[] | undefined;
+        if (r.protocol !== 2) frames = legacy ??= this.#frames(r, events, 0).map((f) => Buffer.from(f));
+        else {
+          const key = r.window === Infinity ? -1 : r.window;
+          frames = byWindow.get(key);
+          if (!frames) byWindow.set(key, (frames = this.#frames(r, events, 0).map((f) => Buffer.from(f))));
+        }
         for (const frame of frames) r.send(frame);
       }
     }
