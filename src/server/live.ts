@@ -115,7 +115,38 @@ const TEXT = Object.freeze({ binary: false });
 export interface Wire {
   cork(): void;
   uncork(): void;
+  /** Writes bytes as they are (a {@link Frame} framed once for many connections); without it, frames go through `ws`. */
+  write?(chunk: Buffer): unknown;
 }
+
+/**
+ * A text frame encoded once: the WebSocket frame (header and payload in one
+ * buffer, unmasked as a server's are) written as is to every connection that
+ * gets it, instead of `ws` framing it again for each. This server negotiates
+ * no compression, so `ws` queues nothing of its own and an uncompressed frame
+ * is always valid.
+ */
+export class Frame {
+  readonly bytes: Buffer;
+  constructor(readonly payload: Buffer) {
+    const n = payload.length;
+    const head = n < 126 ? 2 : n < 65536 ? 4 : 10;
+    this.bytes = Buffer.allocUnsafe(head + n);
+    this.bytes[0] = 0x81; // FIN, text
+    if (n < 126) this.bytes[1] = n;
+    else if (n < 65536) {
+      this.bytes[1] = 126;
+      this.bytes.writeUInt16BE(n, 2);
+    } else {
+      this.bytes[1] = 127;
+      this.bytes.writeUInt32BE(Math.floor(n / 2 ** 32), 2);
+      this.bytes.writeUInt32BE(n >>> 0, 6);
+    }
+    payload.copy(this.bytes, head);
+  }
+}
+
+export const frameOf = (text: string) => new Frame(Buffer.from(text));
 
 /**
  * Outgoing frames are coalesced per connection: a connection's first frame in
@@ -179,8 +210,8 @@ export class Session {
 
   constructor(readonly socket: WebSocket, readonly wire?: Wire) {}
 
-  /** Sends an already serialized frame (a string, or its UTF-8 bytes), if the socket is still open and its queue under the cap. */
-  send(text: string | Buffer): void {
+  /** Sends an already serialized frame (a string, its UTF-8 bytes, or a {@link Frame}), if the socket is still open and its queue under the cap. */
+  send(text: string | Buffer | Frame): void {
     if (this.socket.readyState !== OPEN || this.overflowed) return;
     if (this.wire) {
       if (this.#turn !== turn) {
@@ -196,7 +227,9 @@ export class Session {
         corked.push(this);
       }
     }
-    this.socket.send(text, TEXT);
+    if (!(text instanceof Frame)) this.socket.send(text, TEXT);
+    else if (this.wire?.write) this.wire.write(text.bytes);
+    else this.socket.send(text.payload, TEXT);
     // bufferedAmount: what ws holds plus the socket's unwritten (and corked) bytes.
     if (this.socket.bufferedAmount > this.maxBuffered) {
       this.overflowed = true;
@@ -306,10 +339,10 @@ export class LiveCall {
    */
   broadcast(method: string, params: unknown, filter: (s: Session) => boolean = () => true): void {
     this.flush();
-    let bytes: Buffer | undefined;
+    let frame: Frame | undefined;
     for (const s of this.members.values()) {
       if (!filter(s)) continue;
-      s.send((bytes ??= Buffer.from(JSON.stringify({ jsonrpc: '2.0', method, params }))));
+      s.send((frame ??= frameOf(JSON.stringify({ jsonrpc: '2.0', method, params }))));
     }
   }
 
@@ -379,8 +412,8 @@ export class LiveCall {
       const subjects = new Set<Session>();
       for (const e of events) subjects.add(e.s);
       // Shared frames: protocol 1 (whole rosters), and protocol 2 by window (-1: the whole roster).
-      let legacy: Buffer[] | undefined;
-      const byWindow = new Map<number, Buffer[]>();
+      let legacy: Frame[] | undefined;
+      const byWindow = new Map<number, Frame[]>();
       for (const r of this.members.values()) {
         const since = r.since;
         r.since = 0;
@@ -389,12 +422,12 @@ export class LiveCall {
           for (const frame of this.#frames(r, events, since)) r.send(frame);
           continue;
         }
-        let frames: Buffer[] | undefined;
-        if (r.protocol !== 2) frames = legacy ??= this.#frames(r, events, 0).map((f) => Buffer.from(f));
+        let frames: Frame[] | undefined;
+        if (r.protocol !== 2) frames = legacy ??= this.#frames(r, events, 0).map(frameOf);
         else {
           const key = r.window === Infinity ? -1 : r.window;
           frames = byWindow.get(key);
-          if (!frames) byWindow.set(key, (frames = this.#frames(r, events, 0).map((f) => Buffer.from(f))));
+          if (!frames) byWindow.set(key, (frames = this.#frames(r, events, 0).map(frameOf)));
         }
         for (const frame of frames) r.send(frame);
       }
@@ -472,12 +505,12 @@ export class LiveCall {
       return;
     }
     this.#counted = { members, audience, at: performance.now() };
-    let all: Buffer | undefined;
-    let hosts: Buffer | undefined;
+    let all: Frame | undefined;
+    let hosts: Frame | undefined;
     for (const r of this.members.values()) {
       if (r.protocol !== 2) continue;
-      if (this.isHost(r)) r.send((hosts ??= Buffer.from(`{"jsonrpc":"2.0","method":"members.count","params":{"members":${members},"audience":${audience}}}`)));
-      else if (r.window !== Infinity) r.send((all ??= Buffer.from(`{"jsonrpc":"2.0","method":"members.count","params":{"members":${members}}}`)));
+      if (this.isHost(r)) r.send((hosts ??= frameOf(`{"jsonrpc":"2.0","method":"members.count","params":{"members":${members},"audience":${audience}}}`)));
+      else if (r.window !== Infinity) r.send((all ??= frameOf(`{"jsonrpc":"2.0","method":"members.count","params":{"members":${members}}}`)));
     }
   }
 
@@ -760,7 +793,7 @@ export class LiveCall {
     this.#pending = [];
     this.present.length = 0;
     this.hub.media?.callEnded(this);
-    const text = JSON.stringify({ jsonrpc: '2.0', method: 'call.left', params: { reason: 'ended' } });
+    const text = frameOf(JSON.stringify({ jsonrpc: '2.0', method: 'call.left', params: { reason: 'ended' } }));
     for (const s of [...this.members.values(), ...this.lobby.values()]) {
       s.send(text);
       s.reset('left');

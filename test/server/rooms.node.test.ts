@@ -41,7 +41,7 @@ describe('large rooms: batched member events, audiences, paged rosters', () => {
     joined(t, name, { token: await t.token({ room_name: name, is_owner: true, user_id: `owner-${rooms}` }), protocol: 2, ...extra });
 
   before(async () => {
-    t = await startServer({ roster: { threshold: 5, pageSize: 3, countInterval: 50 }, rateLimit: { burst: 1000, perSecond: 1000 } });
+    t = await startServer({ roster: { threshold: 5, pageSize: 3, countInterval: 50 }, rateLimit: { burst: 1000, perSecond: 1000 }, maxConnectionsPerAddress: 0 });
   });
   after(() => t.close());
 
@@ -199,6 +199,26 @@ describe('large rooms: batched member events, audiences, paged rosters', () => {
     await host.c.request('call.lowerhand', { member_id: members[6].id });
     await settle(30);
     assert.deepEqual(events(late.c).slice(-1).map((e) => e.id), [members[6].id]);
+  });
+
+  it('a batch over 64 KiB is framed once and read as one frame (the 8-byte length)', async () => {
+    const name = await room();
+    const observer = await joined(t, name, { user_name: 'Observer', protocol: 2 });
+    const legacy = await joined(t, name, { user_name: 'Old' });
+    const host = await owner(name);
+    for (let i = 0; i < 200; i++) await joined(t, name, { user_name: `Member ${i} ${'x'.repeat(60)}`, protocol: 2 });
+    await settle(50);
+    observer.c.drain();
+    legacy.c.drain();
+    // A change that leaves capabilities as they were (a change of them would bring a fresh call.joined, which starts a paged roster over).
+    const { updated } = await host.c.request('call.member.update', { member_id: '*', permissions: { canReceive: { base: false } } });
+    assert.equal(updated, 202);
+    await settle(100);
+    const batches = observer.c.fresh().filter((n) => n.method === 'members.changed');
+    assert.equal(batches.length, 1);
+    assert.equal(batches[0].params.events.length, 201, 'everyone but the observer itself');
+    assert.ok(JSON.stringify(batches[0]).length > 65536);
+    assert.equal(legacy.c.fresh().filter((n) => n.method === 'member.updated' && n.params.member.id !== legacy.id).length, 201);
   });
 
   it('search runs on the server, case-insensitive, in pages; its results are kept up to date', async () => {
