@@ -180,6 +180,70 @@ export interface Call {
   sendMessage(data: unknown, to?: string): Promise<void>;
 }
 
+/**
+ * What a `Call` may add for large rooms (the reference client does; an
+ * adapter need not): test with {@link hasRoster}.
+ */
+export interface LargeRoomCall extends Call {
+  /**
+   * The roster in pages. Below the server's threshold it is complete from
+   * the start and `participants$` holds the same members; above it,
+   * `participants$` holds the pages loaded so far, and `roster` loads more or
+   * searches.
+   */
+  readonly roster: PagedRoster;
+  /** The audience (members without presence), for those who may grant presence. */
+  readonly audience: Audience;
+}
+
+/** Whether a `Call` has a paged roster and an audience ({@link LargeRoomCall}). */
+export function hasRoster(call: Call): call is LargeRoomCall {
+  const c = call as Partial<LargeRoomCall>;
+  return typeof c.roster?.loadMore === 'function' && typeof c.audience?.list === 'function';
+}
+
+/** What a paged roster shows: the loaded members, or the results of a search. */
+export interface RosterState {
+  /** The members loaded so far, in the order of joining (or the search's results so far). */
+  readonly members: readonly Member[];
+  /** How many there are in all (the members one may see, or the search's matches). */
+  readonly total: number;
+  /** Whether `members` holds all of them (no more to load). */
+  readonly complete: boolean;
+  /** The search shown ('' when none). */
+  readonly search: string;
+}
+
+/**
+ * A roster loaded in pages, kept live: members in the loaded pages (and a
+ * search's results) are updated as they change; a member who leaves before
+ * its page is loaded never appears; members who join later are counted in
+ * `total` and appear when the page that holds them is loaded.
+ */
+export interface PagedRoster {
+  readonly state$: Observable<RosterState>;
+  /** Loads the next page (of the search, when one is shown); does nothing when complete. */
+  loadMore(): Promise<void>;
+  /** Shows the members whose name holds `query` (case-insensitive, searched on the server); '' goes back to the roster. */
+  search(query: string): Promise<void>;
+}
+
+/** A page of members. */
+export interface MemberPage {
+  readonly members: readonly Member[];
+  readonly total: number;
+  /** Pass it back for the next page; null at the end. */
+  readonly cursor: number | null;
+}
+
+/** The members nobody sees (no presence): counted and listed, for hosts. */
+export interface Audience {
+  /** How many; null when unknown (not a host, or before joining). */
+  readonly count$: Observable<number | null>;
+  /** A page of them, after `cursor`, whose names hold `search`. Needs `member.permissions.set`. */
+  list(options?: { cursor?: number; search?: string; limit?: number }): Promise<MemberPage>;
+}
+
 /** Thrown before anything is sent when the local participant lacks a capability. */
 export class CapabilityError extends Error {
   override readonly name = 'CapabilityError';

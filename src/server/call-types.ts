@@ -101,7 +101,9 @@ export function builtInCallTypes(): CallType[] {
       settings: settings({}),
     },
     {
-      // Everyone listens; users speak once a host lets them (canSend audio).
+      // Everyone listens; users are an audience (no presence, so nobody but the hosts hears
+      // of them: counts and a list) until they ask (request.presence) and a host brings them
+      // on stage (hasPresence) and lets them speak (canSend audio).
       name: 'audio_room',
       grants: {
         user: ['join-call', 'send-audio'],
@@ -114,11 +116,11 @@ export function builtInCallTypes(): CallType[] {
         video: media(false, false),
         screenshare: media(false, false),
         layout: { default: 'stage', options: ['stage', 'grid'] },
-        default_permissions: { user: { canSend: false }, call_member: { canSend: false } },
+        default_permissions: { user: { hasPresence: false, canSend: false }, call_member: { hasPresence: false, canSend: false } },
       }),
     },
     {
-      // Hosts broadcast; users only watch and cannot ask for more.
+      // Hosts broadcast; users only watch, as an audience (no presence), and cannot ask for more.
       name: 'livestream',
       grants: {
         user: ['join-call'],
@@ -133,6 +135,7 @@ export function builtInCallTypes(): CallType[] {
         screenshare: media(true, false),
         presence: { access_request_enabled: false },
         layout: { default: 'spotlight', options: ['spotlight', 'grid'] },
+        default_permissions: { user: { hasPresence: false }, call_member: { hasPresence: false } },
       }),
     },
   ];

@@ -14,7 +14,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_LINK_LOST } from '../core/call.js';
 import { signMeetingToken } from './auth.js';
 import type { CallType } from './call-types.js';
-import { LiveCall, type Hub, type Session } from './live.js';
+import { LiveCall, type Hub, type RosterOptions, type Session } from './live.js';
 import { clip, consoleLogger, type Logger } from './log.js';
 import { handleRest } from './rest.js';
 import { Media, type MediaOption } from './media/index.js';
@@ -104,6 +104,13 @@ export interface ServerOptions {
    * CLI pass `'auto'`.
    */
   media?: MediaOption;
+  /**
+   * Large rooms, for clients of protocol 2: above `threshold` members with
+   * presence (default 200), `call.joined` carries the first `pageSize`
+   * (default 100) and the rest is listed on request (`call.members.list`);
+   * `members.count` is sent at most every `countInterval` ms (default 250).
+   */
+  roster?: Partial<RosterOptions>;
 }
 
 export interface CallcapsServer {
@@ -303,11 +310,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
       }
       const call = s.call;
       if (!call) return;
-      const wasMember = call.members.get(s.id) === s;
-      if (wasMember) call.members.delete(s.id);
-      if (call.lobby.get(s.id) === s) call.lobby.delete(s.id);
+      call.forget(s);
       s.reset('left');
-      if (wasMember) call.broadcast('member.left', { member: { id: s.id }, reason: 'left' });
       call.disposeIfEmpty();
     } catch (again) {
       log.error('failure while containing a failure', { member: s.id || undefined, err: again });
@@ -324,6 +328,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
     },
     fault,
     media,
+    roster: options.roster,
   };
 
   const who = (s: Session) => ({ user_id: s.identity?.userId ?? '', name: s.knock?.name ?? s.member?.name ?? '', member_id: s.id });

@@ -8,7 +8,7 @@ import type { WebSocket } from 'ws';
 import { can } from '../core/capabilities.js';
 import { mayActOn, type MemberAction, type PermissionsUpdate, type RequestKind } from '../core/call.js';
 import { TokenError, verifyMeetingToken } from './auth.js';
-import { CODES, LiveCall, randomId, RpcError, Session, type Identity, type Wire } from './live.js';
+import { CODES, LiveCall, randomId, RpcError, Session, type Identity, type MemberPage, type Wire } from './live.js';
 import { administers, applies, JOIN_RULE, mergePermissions } from './policy.js';
 import { MEDIA_METHODS } from './media/methods.js';
 import type { Room } from './store.js';
@@ -141,7 +141,7 @@ const mute = (muted: boolean): Handler => (s, params, host) => {
 const closedRoom = (name: string) => `no public room "${name}" (it may be private: a meeting token is needed)`;
 
 async function join(s: Session, params: Json, host: RpcHost): Promise<unknown> {
-  const { room: roomName, token, user_name: userName, resume } = read('call.join', params, ['user_name']);
+  const { room: roomName, token, user_name: userName, resume, protocol } = read('call.join', params, ['user_name']);
   if (s.state === 'joined' || s.state === 'lobby' || s.state === 'joining') fail(CODES.conflict, 'already in a call on this connection');
   // The token first: nothing about the room is said before it is checked.
   s.state = 'joining';
@@ -155,6 +155,7 @@ async function join(s: Session, params: Json, host: RpcHost): Promise<unknown> {
   }
   s.state = 'idle';
   if (s.closed) return {};
+  s.protocol = protocol ?? 1;
   // Only a caller with a valid token (for this room, or for every room) learns that a room does not exist.
   const room = host.room(roomName) ?? fail(claims ? CODES.notFound : CODES.unauthenticated, claims ? `no room "${roomName}"` : closedRoom(roomName));
   if (room.properties.exp !== undefined && room.properties.exp * 1000 <= Date.now()) {
@@ -368,6 +369,19 @@ export const METHODS: Readonly<Record<string, Handler>> = Object.freeze({
     return { updated: knockers.length };
   },
 
+  'call.members.list': (s, params) => {
+    const { cursor, search, limit } = read('call.members.list', params, ['search']);
+    const call = inCall(s);
+    return page(call.membersPage(s, cursor, search, limit));
+  },
+
+  'call.audience.list': (s, params) => {
+    const { cursor, search, limit } = read('call.audience.list', params, ['search']);
+    const call = inCall(s);
+    need(s, 'member.permissions.set');
+    return page(call.audiencePage(cursor, search, limit));
+  },
+
   'call.permission.request': (s, params) => {
     const kinds: RequestKind[] = read('call.permission.request', params).permissions;
     const call = inCall(s);
@@ -399,10 +413,23 @@ export const METHODS: Readonly<Record<string, Handler>> = Object.freeze({
     if (!s.member.permissions.hasPresence) fail(CODES.forbidden, 'forbidden: a member without presence cannot send');
     const message = { from: s.id, data: p.data };
     if (to === '*') call.broadcast('call.message', message, (o) => o !== s);
-    else (call.members.get(to) ?? fail(CODES.notFound, `no member "${to}" in this call`)).notify('call.message', message);
+    else {
+      const o = call.members.get(to) ?? fail(CODES.notFound, `no member "${to}" in this call`);
+      call.flushTo(o); // its sender's join first
+      o.notify('call.message', message);
+    }
     return {};
   },
 });
+
+/** A page of members as a result: the members' cached JSON spliced in, not parsed again. */
+class Page {
+  constructor(readonly p: MemberPage) {}
+  toJSON(): unknown {
+    return { members: this.p.members.map((m) => JSON.parse(m)), total: this.p.total, cursor: this.p.cursor };
+  }
+}
+const page = (p: MemberPage) => new Page(p);
 
 type Id = string | number | null;
 
@@ -450,8 +477,15 @@ export function serve(socket: WebSocket, host: RpcHost, options: ServeOptions = 
   // A flood of refusals from one connection: the first 100 a minute are written, then a count.
   const refusals = new Sampler(host.log, 'refusals not logged (sampled)', where);
 
-  const reply = (id: Id, body: { result: unknown } | { error: { code: number; message: string } }) =>
+  const reply = (id: Id, body: { result: unknown } | { error: { code: number; message: string } }) => {
+    // The member events of this turn before the answer: what a request changed is known when it resolves.
+    s.call?.flushTo(s);
+    if ('result' in body && body.result instanceof Page) {
+      const { members, total, cursor } = body.result.p;
+      return s.send(`{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{"members":[${members.join(',')}],"total":${total},"cursor":${cursor}}}`);
+    }
     s.send(JSON.stringify({ jsonrpc: '2.0', id, ...body }));
+  };
 
   /**
    * The message is built from the server's own words only (a known method

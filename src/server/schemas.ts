@@ -259,6 +259,12 @@ export const REST_QUERIES = Object.freeze({
 const memberId = () => str(LIMITS.memberId, { fuzz: 'member' });
 const none = () => obj({});
 const onMember = () => obj({ member_id: opt(memberId()) });
+/** A page of a roster: after `cursor` (a member's seq), names holding `search`, at most `limit`. */
+const rosterPage = () => obj({
+  cursor: opt(int(0, Number.MAX_SAFE_INTEGER)),
+  search: opt(str(LIMITS.userName, { min: 0 })),
+  limit: opt(int(1, 1000)),
+});
 const channels = () => Type.Array(oneOf(['audio', 'video']), {
   minItems: 1,
   maxItems: 2,
@@ -274,6 +280,7 @@ export const RPC_PARAMS = Object.freeze({
     token: opt(str(LIMITS.token, { fuzz: 'token' })),
     user_name: opt(str(LIMITS.userName)),
     resume: opt(str(1024, { min: 0, fuzz: 'resume' })),
+    protocol: opt(int(1, 2)),
   }),
   'call.leave': none(),
   'call.request_access': obj({ name: str(LIMITS.userName) }),
@@ -307,6 +314,8 @@ export const RPC_PARAMS = Object.freeze({
     }),
   }),
   'call.permission.deny': obj({ member_id: memberId() }),
+  'call.members.list': rosterPage(),
+  'call.audience.list': rosterPage(),
   'call.message.send': obj({
     data: boundedJson(LIMITS.messageDepth, { 'x-missing': 'data is required' }),
     to: opt(memberId()),

@@ -38,7 +38,8 @@ describe('connect(): resuming after a dropped connection', () => {
   /** An audio room with a host (a bare client) and a guest (connect()) whom the host let speak and made a moderator. */
   async function setup(reconnect: ConnectOptions['reconnect']) {
     const room = `client-resume-${++rooms}`;
-    await t.rest('POST', '/v1/rooms', { name: room, properties: { call_type: 'audio_room' } });
+    // With presence: audio_room users are an audience by default since issue 14.
+    await t.rest('POST', '/v1/rooms', { name: room, properties: { call_type: 'audio_room', permissions: { hasPresence: true } } });
     const host = await joined(t, room, { token: await t.token({ room_name: room, is_owner: true }) });
     const call = await connect(t.server.url, { room, userName: 'Guest', WebSocket: TrackedWebSocket, reconnect });
     calls.push(call);

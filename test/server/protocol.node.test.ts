@@ -308,7 +308,8 @@ describe('the call protocol', () => {
   });
 
   it('permission requests: audio in an audio_room, cleared by approval or by deny', async () => {
-    const name = await makeRoom({ properties: { call_type: 'audio_room' } });
+    // Listeners on stage: audio_room users are an audience (no presence) by default since issue 14.
+    const name = await makeRoom({ properties: { call_type: 'audio_room', permissions: { hasPresence: true } } });
     const host = await owner(name);
     const listener = await joined(t, name, { user_name: 'Listener' });
     assert.ok(!listener.joined.capabilities.includes('self.mute.audio.off'));

@@ -180,10 +180,12 @@ describe('REST', () => {
 
     it('audio_room users cannot send until let; livestream users only watch', async () => {
       const audio = (await t.rest('GET', '/v1/call-types/audio_room')).body;
-      assert.deepEqual(audio.settings.default_permissions.user, { canSend: false });
+      // Listeners and viewers are an audience by default (issue 14).
+      assert.deepEqual(audio.settings.default_permissions.user, { hasPresence: false, canSend: false });
       assert.equal(audio.settings.audio.access_request_enabled, true);
       const live = (await t.rest('GET', '/v1/call-types/livestream')).body;
       assert.deepEqual(live.grants.user, ['join-call']);
+      assert.deepEqual(live.settings.default_permissions.user, { hasPresence: false });
       assert.equal(live.settings.audio.access_request_enabled, false);
     });
 
