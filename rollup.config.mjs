@@ -1,4 +1,4 @@
-// Builds the two self-contained browser artifacts (lit and rxjs inside). The ES
+// Builds the self-contained browser artifacts (the two of `callcaps`, and the media classic script) (lit and rxjs inside). The ES
 // modules for app bundlers, with their .d.ts, come from `tsc` (see `npm run build`).
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -43,6 +43,21 @@ export default [
       name: 'Callcaps',
       sourcemap: true,
       // Its own terser without `module: true`, or the global would be dropped.
+      plugins: [terser({ ecma: 2022, compress: { passes: 3 } })],
+    },
+  },
+  {
+    // Media and <call-stage>, for a page that already loads callcaps.iife.js: its
+    // exports join window.Callcaps (extend). Self-contained (its own lit and rxjs):
+    // the main classic script exposes neither, and has no room left to.
+    input: 'src/callcaps-media.ts',
+    plugins: [resolve(), compile(), minifyLiterals()],
+    output: {
+      file: 'dist/callcaps-media.iife.js',
+      format: 'iife',
+      name: 'Callcaps',
+      extend: true,
+      sourcemap: true,
       plugins: [terser({ ecma: 2022, compress: { passes: 3 } })],
     },
   },

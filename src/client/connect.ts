@@ -7,7 +7,7 @@ import { can, sameValue } from '../core/capabilities.js';
 import { SelfCapabilities } from '../core/self-capabilities.js';
 import {
   CapabilityError, CLOSE_LINK_LOST, ConnectionError, MEMBER_ACTION_FLAGS, mayActOn, ServerError,
-  type Access, type Call, type CallMessage, type ConnectionState, type LeftReason, type MediaChannel, type Member,
+  type Access, type Call, type CallMedia, type CallMessage, type MediaSignalling, type ConnectionState, type LeftReason, type MediaChannel, type Member,
   type MemberAction, type PermissionRequest, type PermissionsUpdate, type RequestKind, type RoomState, type WaitingParticipant,
 } from '../core/call.js';
 
@@ -109,7 +109,7 @@ interface Pending {
 }
 
 /** A {@link Call} on the reference server. Create it with {@link connect}. */
-export class CallClient implements Call {
+export class CallClient implements Call, MediaSignalling {
   readonly capabilities = new SelfCapabilities();
   readonly #self = new State<Member | null>(null);
   readonly #participants = new State<readonly Member[]>([]);
@@ -138,6 +138,11 @@ export class CallClient implements Call {
    * (4401 for an expired token…). Null until then.
    */
   readonly closeReason$ = this.#closeReason.$;
+  /** Media, once `withMedia(call)` of `callcaps/media` added it. */
+  media?: CallMedia;
+  readonly #signals = new Subject<{ method: string; params: any }>();
+  /** Every `media.*` notification (for `callcaps/media`). */
+  readonly signals$ = this.#signals.asObservable();
 
   #members = new Map<string, Member>();
   #waitingMap = new Map<string, WaitingParticipant>();
@@ -317,6 +322,8 @@ export class CallClient implements Call {
         this.#left.set(p.reason);
         this.#finish();
         return;
+      default:
+        if (message.method?.startsWith('media.')) return this.#signals.next({ method: message.method, params: p });
     }
     this.#publish();
   }
@@ -430,6 +437,12 @@ export class CallClient implements Call {
       }
     }
     return this.#request(method, memberId === undefined ? params : { ...params, member_id: memberId });
+  }
+
+  /** Sends a `media.*` request (for `callcaps/media`). */
+  signal(method: string, params?: object): Promise<any> {
+    if (!method.startsWith('media.')) return Promise.reject(new TypeError(`signal: ${method} is not a media request`));
+    return this.#send(method, params);
   }
 
   async leave(): Promise<void> {
