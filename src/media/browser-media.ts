@@ -254,12 +254,11 @@ export class BrowserMedia implements CallMedia {
   #failedWith(error: unknown): undefined {
     // By its code, not its class: the client may come from another bundle (the classic scripts).
     if ((error as { code?: unknown } | null)?.code === UNAVAILABLE) {
-      // Fail closed: no media server, nothing is captured; ask again later.
-      for (const kind of KINDS) this.#release(kind);
+      // Fail closed: no media server, nothing is sent or received; ask again later.
       this.#closePublication();
       this.#closeSubscription();
-      this.#emitLocal();
       this.#state.set('unavailable');
+      this.#schedule();
       this.#retryDelay = Math.min(60_000, this.#retryDelay ? this.#retryDelay * 2 : this.#options.retry ?? 5000);
       clearTimeout(this.#retryTimer);
       this.#retryTimer = setTimeout(() => {
@@ -284,12 +283,17 @@ export class BrowserMedia implements CallMedia {
     return kind === 'audio' ? !self.audio_muted : kind === 'video' ? !self.video_muted : self.screenshare;
   }
 
-  /** Brings the PeerConnections and the captured devices to what the member's state and grants ask for. */
+  /**
+   * Brings the captured devices and the PeerConnections to what the member's
+   * state and grants ask for. Without media on the server (4503) the devices
+   * still follow the toggles (the local tile shows the camera), but nothing is
+   * sent and nothing is received.
+   */
   async #sync(): Promise<void> {
-    if (this.#connection !== 'connected' || !this.#self || this.#state.value === 'unavailable') return;
-    if (this.#state.value === 'off') this.#state.set('connecting');
-
-    if (!this.#sub) await this.#subscribe();
+    if (this.#connection !== 'connected' || !this.#self) return;
+    const media = this.#state.value !== 'unavailable';
+    if (media && this.#state.value === 'off') this.#state.set('connecting');
+    if (media && !this.#sub) await this.#subscribe();
 
     // Devices: captured while granted and on; released otherwise.
     for (const kind of KINDS) {
@@ -306,6 +310,7 @@ export class BrowserMedia implements CallMedia {
       }
     }
     this.#emitLocal();
+    if (!media) return;
 
     // Sections: every granted kind (a screen only while shared); renegotiated when that set changes.
     const kinds = KINDS.filter((kind) => this.#granted(kind) && (kind !== 'screenVideo' || this.#tracks.screenVideo));

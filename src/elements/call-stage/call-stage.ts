@@ -96,7 +96,14 @@ const initial = (name: string): string => (name || '?').trim().charAt(0).toUpper
  * @csspart avatar - The initial shown without video.
  * @csspart name - A tile's name.
  * @csspart badges - The state badges of a tile.
- * @csspart badge - One badge; also `owner`, `muted`, `mic-on`, `hand`, `speaking`, `reconnecting` or `hidden`.
+ * @csspart badge - One badge (each also has its own part below).
+ * @csspart owner - Badge: the member owns the room.
+ * @csspart muted - Badge: the member's microphone is muted.
+ * @csspart mic-on - Badge: the member's microphone is on.
+ * @csspart hand - Badge: the member's hand is raised.
+ * @csspart speaking - Badge: the member is speaking (from its audio level).
+ * @csspart reconnecting - Badge: the member's connection dropped; the server keeps its place.
+ * @csspart hidden - Badge on the local tile: without presence, nobody else sees you.
  * @csspart pin - In the speaker layout: makes a tile the main one (`aria-pressed`).
  * @csspart status - Why there is no audio or video (media unavailable).
  *
@@ -205,13 +212,11 @@ export class CallStage extends CallcapsElement<CallStageStrings> {
         this.#refreshSpeaking();
       }));
     }
-    this.#refreshSpeaking();
   }
 
   #refreshSpeaking(): void {
     const now = performance.now();
-    const muted = new Set(this.#members.filter((m) => m.audio_muted).map((m) => m.id));
-    const speaking = new Set([...this.#spoke].filter(([id, t]) => now - t < SPEAKING_HOLD && !muted.has(id)).map(([id]) => id));
+    const speaking = new Set([...this.#spoke].filter(([, t]) => now - t < SPEAKING_HOLD).map(([id]) => id));
     const same = speaking.size === this._speaking.size && [...speaking].every((id) => this._speaking.has(id));
     if (!same) this._speaking = speaking;
     if (speaking.size && !this.#decay) this.#decay = setInterval(() => this.#refreshSpeaking(), 200);
@@ -247,7 +252,7 @@ export class CallStage extends CallcapsElement<CallStageStrings> {
     const t = this.t;
     const isSelf = member.id === this.#self.value?.id;
     const video = member.video_muted ? undefined : this.#tracks(member).video;
-    const speaking = this._speaking.has(member.id);
+    const speaking = !member.audio_muted && this._speaking.has(member.id);
     const name = isSelf ? format(t.you, { name: member.name }) : member.name;
     const pinned = this._pinned === member.id;
     return html`<li
@@ -288,7 +293,7 @@ export class CallStage extends CallcapsElement<CallStageStrings> {
     let main: string | undefined;
     if (layout === 'speaker') {
       const others = members.filter((m) => m.id !== selfId);
-      const pick = [this._pinned, [...this._speaking].find((id) => id !== selfId), this.#lastSpeaker].find((id) => id && others.some((m) => m.id === id));
+      const pick = [this._pinned, [...this._speaking].find((id) => id !== selfId && !members.find((m) => m.id === id)?.audio_muted), this.#lastSpeaker].find((id) => id && others.some((m) => m.id === id));
       main = pick ?? others[0]?.id ?? selfId;
     }
     const ordered = main ? [...members.filter((m) => m.id === main), ...members.filter((m) => m.id !== main)] : members;
