@@ -11,8 +11,6 @@ import { styles } from './call-stage.styles.js';
 
 /** Every user-visible string of `<call-stage>`. */
 export interface CallStageStrings extends CommonStrings {
-  /** Accessible name of the stage. */
-  stage: string;
   /** Accessible name of the list of tiles. */
   participants: string;
   /** The local participant's own tile; `{name}`. */
@@ -36,7 +34,6 @@ export interface CallStageStrings extends CommonStrings {
 
 export const CALL_STAGE_STRINGS: CallStageStrings = {
   ...COMMON_STRINGS,
-  stage: 'Call',
   participants: 'Participants',
   you: '{name} (you)',
   presenting: '{name} is presenting',
@@ -301,7 +298,8 @@ export class CallStage extends CallcapsElement<CallStageStrings> {
       .filter((m) => m.id !== selfId)
       .flatMap((m) => [this.#remote.value.get(m.id)?.audio, this.#remote.value.get(m.id)?.screenAudio])
       .filter((track): track is MediaStreamTrack => !!track);
-    return html`<section part="stage" class="stage" data-layout=${layout} aria-label=${t.stage}>
+    // Not a landmark: the page names its call region; the list of tiles is labelled.
+    return html`<div part="stage" class="stage" data-layout=${layout}>
       <p part="status" class="status" role="status">${this.#media.value === 'unavailable' ? t.mediaUnavailable : ''}</p>
       ${screens.map(
         ([member, track]) => html`<figure part="screen-tile" class="tile screen" data-member-id=${member.id}>
@@ -313,7 +311,7 @@ export class CallStage extends CallcapsElement<CallStageStrings> {
         ${ordered.map((m) => this.#tile(m, m.id === main, layout))}
       </ul>
       <div class="audio">${audio.map((track) => html`<audio autoplay .srcObject=${streamOf(track)}></audio>`)}</div>
-    </section>`;
+    </div>`;
   }
 }
 
