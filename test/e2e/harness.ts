@@ -22,7 +22,7 @@ export interface Demo {
   link(room: string, options?: { token?: string; name?: string }): string;
   ownerToken(room: string, name?: string): Promise<string>;
   /** Opens a page in a fresh browser context (a separate person); records its console errors. `init` runs in the page before its scripts. */
-  open(url: string, init?: () => void): Promise<Person>;
+  open(url: string, init?: (() => void) | string): Promise<Person>;
   api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
   close(): Promise<void>;
 }
