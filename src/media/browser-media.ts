@@ -119,6 +119,8 @@ export class BrowserMedia implements CallMedia {
   #running: Promise<void> | null = null;
   #dirty = false;
   #stopped = false;
+  /** Ask the server again although media was unavailable (the retry timer fired). */
+  #probe = false;
 
   constructor(call: Call & MediaSignalling, options: MediaOptions = {}) {
     this.#call = call;
@@ -221,7 +223,7 @@ export class BrowserMedia implements CallMedia {
     this.#closeSubscription();
     clearTimeout(this.#retryTimer);
     this.#retryDelay = 0;
-    if (this.#state.value === 'unavailable') this.#state.set('connecting');
+    if (this.#state.value === 'unavailable') this.#probe = true;
     if (unpublish && had) void this.#enqueue(() => this.#call.signal('media.unpublish', {}).catch(() => {}));
     this.#schedule();
   }
@@ -261,8 +263,9 @@ export class BrowserMedia implements CallMedia {
       this.#schedule();
       this.#retryDelay = Math.min(60_000, this.#retryDelay ? this.#retryDelay * 2 : this.#options.retry ?? 5000);
       clearTimeout(this.#retryTimer);
+      // The state stays `unavailable` while it asks again (no flicker in the UI).
       this.#retryTimer = setTimeout(() => {
-        this.#state.set('connecting');
+        this.#probe = true;
         this.#schedule();
       }, this.#retryDelay);
     }
@@ -291,7 +294,8 @@ export class BrowserMedia implements CallMedia {
    */
   async #sync(): Promise<void> {
     if (this.#connection !== 'connected' || !this.#self) return;
-    const media = this.#state.value !== 'unavailable';
+    const media = this.#state.value !== 'unavailable' || this.#probe;
+    this.#probe = false;
     if (media && this.#state.value === 'off') this.#state.set('connecting');
     if (media && !this.#sub) await this.#subscribe();
 
@@ -329,6 +333,7 @@ export class BrowserMedia implements CallMedia {
       const track = this.#granted(kind) ? this.#tracks[kind] ?? null : null;
       if (sender && sender.track !== track) await sender.replaceTrack(track);
     }
+    this.#retryDelay = 0;
     this.#state.set('on');
   }
 

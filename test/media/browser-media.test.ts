@@ -154,6 +154,7 @@ describe('BrowserMedia', () => {
     server.media = true;
     await waitUntil(() => publishes().length === 1, 'publishes once media is back', { timeout: 3000 });
     await waitUntil(() => states.at(-1) === 'on');
+    expect(states.slice(states.indexOf('unavailable')), 'no flicker while it asks again').to.deep.equal(['unavailable', 'on']);
   });
 
   it('starts over on media.reset and after a reconnection (unpublish, new PeerConnections)', async () => {
