@@ -92,6 +92,16 @@ const tile = (el: CallStage, id: string) => el.shadowRoot!.querySelector<HTMLEle
 const badges = (el: CallStage, id: string) => parts(el, 'badge', tile(el, id)!).map((b) => b.textContent!.trim());
 
 describe('<call-stage>', () => {
+  it('registers under its default tag, a prefix or a map, and registering twice never throws', () => {
+    defineStage();
+    defineStage();
+    expect(customElements.get('call-stage')).to.equal(CallStage);
+    defineStage('acme');
+    defineStage({ 'call-stage': 'big-stage' });
+    expect(customElements.get('acme-call-stage')!.prototype).to.be.instanceOf(CallStage);
+    expect(customElements.get('big-stage')!.prototype).to.be.instanceOf(CallStage);
+  });
+
   it('is accessible, in the grid and in the speaker layout', async () => {
     const { el, call, media } = await stage();
     media.streams.next(new Map([['ada', { video: videoTrack() }]]));
