@@ -378,22 +378,21 @@ export class BrowserMedia implements CallMedia {
 
   // ── Receiving ──────────────────────────────────────────────────────────────
 
+  /** A new receiving PeerConnection, then `media.subscribe` (asked again, the server starts over with a fresh offer). */
   async #subscribe(): Promise<void> {
-    this.#newSubscription();
-    await this.#call.signal('media.subscribe', {});
-  }
-
-  #newSubscription(): Subscription_ {
     const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', ...this.#options.rtcConfiguration });
     const sub: Subscription_ = (this.#sub = { pc, streams: [], answered: false, candidates: [] });
     pc.onicecandidate = ({ candidate }) => this.#trickle('subscribe', sub, candidate);
     pc.ontrack = () => this.#emitStreams();
-    return sub;
+    await this.#call.signal('media.subscribe', {});
   }
 
   /** Answers the server's offer for the receiving PeerConnection; `streams` says whose media each mid carries. */
   async #answer(jsep: RTCSessionDescriptionInit, streams: readonly ReceivedStream[]): Promise<void> {
-    const sub = this.#sub ?? this.#newSubscription();
+    // Offers come only after media.subscribe, which made the PeerConnection; one
+    // without it is for a subscription already ended (media.unsubscribed).
+    const sub = this.#sub;
+    if (!sub) return;
     await sub.pc.setRemoteDescription(jsep);
     await sub.pc.setLocalDescription(await sub.pc.createAnswer());
     sub.streams = streams;
