@@ -4,9 +4,9 @@
  * embedded Janus. Every assertion about media is on what a receiving browser
  * gets (`getStats()` inbound-rtp bytes), not on UI state.
  *
- * Each page records its RTCPeerConnections (an init script, the way a
- * modified client would reach them); headless Chromium has no screen, so the
- * same script gives `getDisplayMedia` a canvas.
+ * Each page records its RTCPeerConnections and WebSockets (an init script,
+ * the way a modified client would reach them); headless Chromium has no
+ * screen, so the same script gives `getDisplayMedia` a canvas.
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -29,6 +29,14 @@ function instrument(): void {
     constructor(config?: RTCConfiguration) {
       super(config);
       pcs.push(this);
+    }
+  };
+  const sockets: WebSocket[] = ((window as any).__sockets = []);
+  const NativeSocket = window.WebSocket;
+  window.WebSocket = class extends NativeSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      sockets.push(this);
     }
   };
   navigator.mediaDevices.getDisplayMedia = async () => {
@@ -239,6 +247,29 @@ describe('real media, end to end (Chromium with fake devices, a real Janus)', { 
     assert.deepEqual(await received(blind.page), { audio: 0, video: 0 });
     const tracks = await blind.page.evaluate(() => new Promise<number>((resolve) => (window as any).call.media.streams$.subscribe((m: Map<string, unknown>) => resolve(m.size))));
     assert.equal(tracks, 0, 'no member media for a guest that may receive nothing');
+  });
+
+  it('publishes and subscribes again after the link drops and the member resumes', async () => {
+    const room = await newRoom();
+    const owner = await join(room, { owner: 'Ada' });
+    const guest = await join(room, { name: 'Guest' });
+    const guestId = await memberId(guest.page);
+    await turnOn(guest.page, 'mic');
+    await turnOn(guest.page, 'camera');
+    await turnOn(owner.page, 'mic');
+    await untilRising(async () => (await received(owner.page)).video, "the guest's video at the owner");
+    await untilRising(async () => (await received(guest.page)).audio, "the owner's audio at the guest");
+    const pcsBefore = await guest.page.evaluate(() => (window as any).__pcs.length);
+    // The guest's link is lost (4000: the client let go of a dead link); the client reconnects and resumes.
+    await guest.page.evaluate(() => (window as any).__sockets.at(-1).close(4000, 'link lost'));
+    await guest.page.waitForFunction(() => (window as any).__sockets.length > 1 && document.getElementById('connection')!.textContent === 'Connected');
+    assert.equal(await memberId(guest.page), guestId, 'the same member');
+    // New PeerConnections, and media flows both ways again.
+    await guest.page.waitForFunction((n) => (window as any).__pcs.filter((pc: RTCPeerConnection) => pc.connectionState === 'connected').length >= 2 && (window as any).__pcs.length >= n + 2, pcsBefore);
+    await untilRising(async () => (await received(owner.page)).video, "the guest's video at the owner after the resume");
+    await untilRising(async () => (await received(owner.page)).audio, "the guest's audio at the owner after the resume");
+    await untilRising(async () => (await received(guest.page)).audio, "the owner's audio at the guest after the resume");
+    assert.deepEqual(guest.errors, []);
   });
 
   it("shows a screen share as its own, larger tile on the others' stage", async () => {
