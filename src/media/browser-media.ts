@@ -77,7 +77,7 @@ interface Publication {
 }
 
 /** The receiving side: its PeerConnection and what each of its mids carries. */
-interface Subscription_ {
+interface Reception {
   readonly pc: RTCPeerConnection;
   streams: readonly ReceivedStream[];
   answered: boolean;
@@ -109,7 +109,7 @@ export class BrowserMedia implements CallMedia {
   #caps: CallCapabilitiesState = NO_CAPABILITIES;
   #connection: ConnectionState = 'connecting';
   #pub: Publication | null = null;
-  #sub: Subscription_ | null = null;
+  #sub: Reception | null = null;
   /** The local tracks by kind. */
   #tracks: Partial<Record<PublishKind, MediaStreamTrack>> = {};
   /** Kinds whose capture failed (no device, permission refused): not retried until the member turns them off and on. */
@@ -381,7 +381,7 @@ export class BrowserMedia implements CallMedia {
   /** A new receiving PeerConnection, then `media.subscribe` (asked again, the server starts over with a fresh offer). */
   async #subscribe(): Promise<void> {
     const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', ...this.#options.rtcConfiguration });
-    const sub: Subscription_ = (this.#sub = { pc, streams: [], answered: false, candidates: [] });
+    const sub: Reception = (this.#sub = { pc, streams: [], answered: false, candidates: [] });
     pc.onicecandidate = ({ candidate }) => this.#trickle('subscribe', sub, candidate);
     pc.ontrack = () => this.#emitStreams();
     await this.#call.signal('media.subscribe', {});
@@ -429,14 +429,14 @@ export class BrowserMedia implements CallMedia {
   // ── ICE ────────────────────────────────────────────────────────────────────
 
   /** A local candidate: sent at once when the server has the PeerConnection's handle, else held until it does. */
-  #trickle(pc: 'publish' | 'subscribe', side: Publication | Subscription_, candidate: RTCIceCandidate | null): void {
+  #trickle(pc: 'publish' | 'subscribe', side: Publication | Reception, candidate: RTCIceCandidate | null): void {
     const init = candidate && candidate.candidate ? candidate.toJSON() : null;
     const ready = 'live' in side ? side.live : side.answered;
     if (!ready) return void side.candidates.push(init);
     if (side === this.#pub || side === this.#sub) this.#call.signal('media.trickle', { pc, candidate: init }).catch(() => {});
   }
 
-  #flush(pc: 'publish' | 'subscribe', side: Publication | Subscription_): void {
+  #flush(pc: 'publish' | 'subscribe', side: Publication | Reception): void {
     const held = side.candidates.splice(0);
     for (let i = 0; i < held.length; i += 32) {
       this.#call.signal('media.trickle', { pc, candidates: held.slice(i, i + 32) }).catch(() => {});
