@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { findJanus } from '../../src/server/media/janus-process.js';
-import { axeViolations, startDemo, type Demo, type Person } from './harness.js';
+import { axeViolations, screenshot, startDemo, type Demo, type Person } from './harness.js';
 
 const HAVE_JANUS = findJanus().path !== null;
 
@@ -288,6 +288,7 @@ describe('real media, end to end (Chromium with fake devices, a real Janus)', { 
     const camera = await guest.page.locator(`#tiles [part~="tile"][data-member-id="${ownerId}"]`).boundingBox();
     const shared = await screen.boundingBox();
     assert.ok(shared!.width * shared!.height > 2 * camera!.width * camera!.height, 'the screen tile is larger');
+    await screenshot(guest.page, 'media-guest-view');
     assert.deepEqual(await axeViolations(guest.page), []);
     // Stopping the share removes the tile.
     await control(owner.page, 'screenshare').click();

@@ -65,15 +65,20 @@ export const styles = css`
     font-weight: 700;
     font-size: 1.2rem;
   }
+  /* A chip, readable over any video. */
   .name {
     position: absolute;
-    left: 0.5rem;
-    right: 0.5rem;
+    left: 0.4rem;
     bottom: 0.4rem;
+    max-width: calc(100% - 0.8rem);
+    box-sizing: border-box;
+    padding: 0 0.4rem;
+    border-radius: 6px;
     overflow: hidden;
     white-space: nowrap;
     text-overflow: ellipsis;
-    text-shadow: 0 0 3px var(--_surface);
+    background: var(--_surface);
+    color: var(--_on-surface);
   }
   .badges {
     position: absolute;
