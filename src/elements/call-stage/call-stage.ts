@@ -79,7 +79,8 @@ const initial = (name: string): string => (name || '?').trim().charAt(0).toUpper
  * Reads `call.participants$`, `self$`, `room$` and, when the page added media
  * (`callcaps/media`), `call.media` (received tracks, local tracks, state).
  * Members without presence get no tile (the local participant sees its own,
- * marked hidden). Remote audio plays through hidden `<audio>` elements on the
+ * marked hidden), nor, while the room hides them (`vmuted_hidden`), members
+ * whose camera is off. Remote audio plays through hidden `<audio>` elements on the
  * speaker chosen with `call.media.selectDevice('audiooutput', id)`. The
  * layout is the room's (`grid`, or a speaker layout for any other, such as
  * `speaker` and `sidebar`) unless the `layout` attribute overrides it.
@@ -170,10 +171,16 @@ export class CallStage extends CallcapsElement<CallStageStrings> {
     this.#decay = undefined;
   }
 
-  /** The members with a tile: the local participant first, then those with presence. */
+  /**
+   * The members with a tile: the local participant first, then those with
+   * presence (without the video-muted ones while the room hides them).
+   */
   get #members(): Member[] {
     const self = this.#self.value;
-    const others = this.#participants.value.filter((m) => m.id !== self?.id && m.permissions?.hasPresence !== false);
+    const hideVmuted = !!this.#room.value?.vmuted_hidden;
+    const others = this.#participants.value.filter(
+      (m) => m.id !== self?.id && m.permissions?.hasPresence !== false && !(hideVmuted && m.video_muted && !m.screenshare),
+    );
     return self ? [self, ...others] : others;
   }
 

@@ -151,6 +151,14 @@ describe('<call-stage>', () => {
     expect(after.srcObject).to.equal(stream);
   });
 
+  it("hides video-muted members while the room hides them, never the local participant's own tile", async () => {
+    const { el, call: c } = await stage([me, { ...ada, video_muted: true }, { ...bob, video_muted: false }]);
+    expect(parts(el, 'tile').length).to.equal(3);
+    c.room.next(room({ vmuted_hidden: true }));
+    await el.updateComplete;
+    expect(parts(el, 'tile').map((t) => t.dataset.memberId)).to.deep.equal(['me', 'bob']);
+  });
+
   it('shows a reconnecting member, and a hidden local participant marked so', async () => {
     const hiddenMe = { ...me, permissions: { ...me.permissions, hasPresence: false } };
     const { el, call: c } = await stage([hiddenMe, { ...ada, reconnecting: true }]);
