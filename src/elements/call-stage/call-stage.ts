@@ -301,7 +301,8 @@ export class CallStage extends CallcapsElement<CallStageStrings> {
       main = pick ?? others[0]?.id ?? selfId;
     }
     const ordered = main ? [...members.filter((m) => m.id === main), ...members.filter((m) => m.id !== main)] : members;
-    const audio = members
+    // Everyone received is heard, with a tile or not (the room may hide video-muted tiles).
+    const audio = this.#participants.value
       .filter((m) => m.id !== selfId)
       .flatMap((m) => [this.#remote.value.get(m.id)?.audio, this.#remote.value.get(m.id)?.screenAudio])
       .filter((track): track is MediaStreamTrack => !!track);

@@ -157,6 +157,10 @@ describe('<call-stage>', () => {
     c.room.next(room({ vmuted_hidden: true }));
     await el.updateComplete;
     expect(parts(el, 'tile').map((t) => t.dataset.memberId)).to.deep.equal(['me', 'bob']);
+    // Still heard.
+    (el.call!.media as FakeMedia).streams.next(new Map([['ada', { audio: audioTrack(0.1) }]]));
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelectorAll('audio').length).to.equal(1);
   });
 
   it('shows a reconnecting member, and a hidden local participant marked so', async () => {
