@@ -1,6 +1,7 @@
-// Builds the two self-contained browser artifacts (lit and rxjs inside), and a
-// classic script per platform adapter. The ES modules for app bundlers, with
-// their .d.ts, come from `tsc` (see `npm run build`).
+// Builds the self-contained browser artifacts (lit and rxjs inside): the two of
+// `callcaps`, the media classic script, and a classic script per platform
+// adapter. The ES modules for app bundlers, with their .d.ts, come from `tsc`
+// (see `npm run build`).
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
@@ -74,6 +75,21 @@ export default [
       name: 'Callcaps',
       sourcemap: true,
       // Its own terser without `module: true`, or the global would be dropped.
+      plugins: [terser({ ecma: 2022, compress: { passes: 3 } })],
+    },
+  },
+  {
+    // Media and <call-stage>, for a page that already loads callcaps.iife.js: its
+    // exports join window.Callcaps (extend). Self-contained (its own lit and rxjs):
+    // the main classic script exposes neither, and has no room left to.
+    input: 'src/callcaps-media.ts',
+    plugins: [resolve(), compile(), minifyLiterals()],
+    output: {
+      file: 'dist/callcaps-media.iife.js',
+      format: 'iife',
+      name: 'Callcaps',
+      extend: true,
+      sourcemap: true,
       plugins: [terser({ ecma: 2022, compress: { passes: 3 } })],
     },
   },

@@ -2,7 +2,7 @@
 // binds every callcaps element to the Call. Plain script, no build step.
 (() => {
   'use strict';
-  const { connect, can } = window.Callcaps;
+  const { connect, withMedia } = window.Callcaps;
   const $ = (id) => document.getElementById(id);
   const params = new URLSearchParams(location.search);
   const fragment = new URLSearchParams(location.hash.slice(1));
@@ -62,8 +62,17 @@
   });
 
   function run(call) {
-    window.demoCall = call; // for the console and the end-to-end tests
-    for (const id of ['controls', 'waiting', 'panel', 'lobby-room']) $(id).call = call;
+    // Real media (callcaps-media.iife.js): the camera, microphone and screen follow
+    // the controls and the grants; without a media server the stage shows avatars.
+    if (withMedia) withMedia(call);
+    window.call = window.demoCall = call; // for the console and the end-to-end tests
+    for (const id of ['controls', 'waiting', 'panel', 'lobby-room', 'tiles']) $(id).call = call;
+    // The device pickers of <call-controls> ask; the media does it.
+    $('controls').addEventListener('callcaps-action', (event) => {
+      if (event.detail.action !== 'selectDevice' || !call.media) return;
+      const [kind, deviceId] = event.detail.args;
+      call.media.selectDevice(kind, deviceId).catch((error) => showNotice(`Could not switch devices: ${error.message}`));
+    });
 
     call.connection$.subscribe((state) => ($('connection').textContent = CONNECTION[state] || state));
     // Why the connection ended, when it was not by leaving (the server unreachable for good, a token expired…).
@@ -85,81 +94,6 @@
       $('call').hidden = true;
       $('lobby').hidden = reason !== 'denied';
       showNotice(LEFT[reason] || `You are out of the call (${reason}).`);
-      stopPreview();
     });
-
-    let self = null;
-    call.self$.subscribe((member) => {
-      self = member;
-    });
-    call.participants$.subscribe((members) => renderTiles(members, self));
-
-    // The camera preview shows while the server lets this participant send video.
-    let previewing = false;
-    call.capabilities.state$.subscribe(() => updatePreview());
-    call.self$.subscribe(() => updatePreview());
-
-    function updatePreview() {
-      const wanted = can(call.capabilities.state, 'self.mute.video.on') && self && !self.video_muted;
-      if (wanted && !previewing) startPreview();
-      if (!wanted && previewing) stopPreview();
-    }
-
-    function startPreview() {
-      previewing = true;
-      if (!navigator.mediaDevices?.getUserMedia) return;
-      navigator.mediaDevices.getUserMedia({ video: true }).then(
-        (stream) => {
-          if (!previewing) return stream.getTracks().forEach((track) => track.stop());
-          $('preview').srcObject = stream;
-          $('preview').hidden = false;
-        },
-        () => {
-          previewing = false; // no camera, or the user said no: no preview
-        },
-      );
-    }
-  }
-
-  function stopPreview() {
-    const stream = $('preview').srcObject;
-    if (stream) stream.getTracks().forEach((track) => track.stop());
-    $('preview').srcObject = null;
-    $('preview').hidden = true;
-  }
-
-  function badge(text) {
-    const span = document.createElement('span');
-    span.className = 'badge';
-    span.textContent = text;
-    return span;
-  }
-
-  // Names are set as text, never as HTML.
-  function renderTiles(members, self) {
-    const list = $('tiles');
-    list.replaceChildren(
-      ...members.map((member) => {
-        const tile = document.createElement('li');
-        tile.className = member.id === self?.id ? 'tile self' : 'tile';
-        tile.dataset.memberId = member.id;
-        const avatar = document.createElement('span');
-        avatar.className = 'avatar';
-        avatar.setAttribute('aria-hidden', 'true');
-        avatar.textContent = (member.name || '?').trim().charAt(0).toUpperCase() || '?';
-        const label = document.createElement('span');
-        label.className = 'name';
-        label.textContent = member.id === self?.id ? `${member.name} (you)` : member.name;
-        const badges = document.createElement('span');
-        badges.className = 'badges';
-        if (member.reconnecting) badges.append(badge('Reconnecting…'));
-        if (member.owner) badges.append(badge('Owner'));
-        if (member.handraised) badges.append(badge('✋ Hand raised'));
-        badges.append(badge(member.audio_muted ? 'Muted' : 'Mic on'));
-        if (!member.permissions?.hasPresence) badges.append(badge('Hidden'));
-        tile.append(avatar, label, badges);
-        return tile;
-      }),
-    );
   }
 })();

@@ -1,5 +1,6 @@
 // Prints the bytes (minified and gzip) of every dist artifact and fails when the
-// classic-script bundle, everything included, exceeds its gzip budget.
+// classic-script bundle, everything included, exceeds its gzip budget. The media
+// classic script (media and <call-stage>, loaded after it) is listed on its own.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -8,8 +9,8 @@ const BUDGETS = { 'callcaps.iife.js': 28 * 1024 };
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
 const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
 
-// The adapters' classic scripts load beside callcaps.iife.js (the platform SDK is the page's).
-const bundles = ['callcaps.iife.js', 'callcaps.bundle.js', 'adapters/livekit.iife.js', 'adapters/stream.iife.js'];
+// The media and adapters' classic scripts load beside callcaps.iife.js (the platform SDK is the page's).
+const bundles = ['callcaps.iife.js', 'callcaps.bundle.js', 'callcaps-media.iife.js', 'adapters/livekit.iife.js', 'adapters/stream.iife.js'];
 const modules = readdirSync('dist', { recursive: true })
   .filter((file) => file.endsWith('.js') && !bundles.includes(file) && !file.startsWith('server') && !file.startsWith(join('adapters', 'livekit-server')))
   .map((file) => join('dist', file));

@@ -8,9 +8,9 @@ import { SelfCapabilities } from '../core/self-capabilities.js';
 import { State } from '../core/state.js';
 import {
   CapabilityError, CLOSE_LINK_LOST, ConnectionError, MEMBER_ACTION_FLAGS, mayActOn, ServerError,
-  type Access, type Audience, type CallMessage, type LargeRoomCall, type ConnectionState, type LeftReason, type MediaChannel, type Member,
-  type MemberAction, type MemberPage, type PagedRoster, type PermissionRequest, type PermissionsUpdate, type RequestKind,
-  type RosterState, type RoomState, type WaitingParticipant,
+  type Access, type Audience, type CallMedia, type CallMessage, type LargeRoomCall, type MediaSignalling, type ConnectionState, type LeftReason,
+  type MediaChannel, type Member, type MemberAction, type MemberPage, type PagedRoster, type PermissionRequest, type PermissionsUpdate,
+  type RequestKind, type RosterState, type RoomState, type WaitingParticipant,
 } from '../core/call.js';
 
 /** The part of the WebSocket API the client uses (the browser's, or `ws` in Node). */
@@ -114,7 +114,7 @@ interface Pending {
 }
 
 /** A {@link Call} on the reference server. Create it with {@link connect}. */
-export class CallClient implements LargeRoomCall {
+export class CallClient implements LargeRoomCall, MediaSignalling {
   readonly capabilities = new SelfCapabilities();
   readonly #self = new State<Member | null>(null);
   readonly #participants = new State<readonly Member[]>([]);
@@ -145,6 +145,11 @@ export class CallClient implements LargeRoomCall {
    * (4401 for an expired token…). Null until then.
    */
   readonly closeReason$ = this.#closeReason.$;
+  /** Media, once `withMedia(call)` of `callcaps/media` added it. */
+  media?: CallMedia;
+  readonly #signals = new Subject<{ method: string; params: any }>();
+  /** Every `media.*` notification (for `callcaps/media`). */
+  readonly signals$ = this.#signals.asObservable();
 
   /**
    * The roster in pages. Below the server's threshold (`roster.threshold`,
@@ -369,6 +374,8 @@ export class CallClient implements LargeRoomCall {
         this.#left.set(p.reason);
         this.#finish();
         return;
+      default:
+        if (message.method?.startsWith('media.')) return this.#signals.next({ method: message.method, params: p });
     }
     this.#publish();
   }
@@ -558,6 +565,12 @@ export class CallClient implements LargeRoomCall {
     if (epoch !== this.#epoch) return;
     this.#searched = { query: q, members: new Map(page.members.map((m) => [m.id, m])), total: page.total, cursor: page.cursor };
     this.#publish();
+  }
+
+  /** Sends a `media.*` request (for `callcaps/media`). */
+  signal(method: string, params?: object): Promise<any> {
+    if (!method.startsWith('media.')) return Promise.reject(new TypeError(`signal: ${method} is not a media request`));
+    return this.#send(method, params);
   }
 
   async leave(): Promise<void> {

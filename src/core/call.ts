@@ -178,6 +178,61 @@ export interface Call {
   startTranscription(): Promise<void>;
   stopTranscription(): Promise<void>;
   sendMessage(data: unknown, to?: string): Promise<void>;
+  /**
+   * Real media, when the page added it (`callcaps/media`: `withMedia(call)`):
+   * the local camera, microphone and screen, and what the others send. Absent
+   * on a `Call` without media (an adapter, or the plain client).
+   */
+  media?: CallMedia;
+}
+
+/** Where a call's media stands: `off` before it starts and after leaving, `unavailable` when the server has no media (4503). */
+export type MediaState = 'off' | 'connecting' | 'on' | 'unavailable';
+
+/** The tracks one member sends that the local participant receives (or, for `local$`, what it sends itself). */
+export interface MemberTracks {
+  readonly audio?: MediaStreamTrack;
+  readonly video?: MediaStreamTrack;
+  readonly screen?: MediaStreamTrack;
+  readonly screenAudio?: MediaStreamTrack;
+}
+
+/** The device kinds `selectDevice` chooses. */
+export type DeviceKind = 'audioinput' | 'videoinput' | 'audiooutput';
+
+/**
+ * The media surface of a {@link Call}. The browser captures only what the
+ * server grants and the member's own state asks for (unmuted, camera on,
+ * sharing), so the call-controls toggles drive it; the server enforces the rest
+ * at the SFU. No DOM elements here, only tracks and streams.
+ */
+export interface CallMedia {
+  readonly state$: Observable<MediaState>;
+  /** What each other member sends that the local participant may receive, by member id. */
+  readonly streams$: Observable<ReadonlyMap<string, MemberTracks>>;
+  /** The local participant's own live tracks (microphone, camera, screen). */
+  readonly local$: Observable<MemberTracks>;
+  /** The local camera as a stream for a preview, or null while the camera is off. */
+  readonly preview$: Observable<MediaStream | null>;
+  /** The devices the browser offers (labels once capture was allowed). */
+  readonly devices$: Observable<readonly MediaDeviceInfo[]>;
+  /** The chosen device of each kind (`''`: the browser's default). */
+  readonly selected$: Observable<Readonly<Record<DeviceKind, string>>>;
+  /** Uses another camera, microphone or speaker; a live track is replaced without renegotiating. */
+  selectDevice(kind: DeviceKind, deviceId: string): Promise<void>;
+  /** Stops every track and closes every connection (leaving does this too). */
+  stop(): void;
+}
+
+/**
+ * The media signalling the reference client carries for `callcaps/media`: it
+ * sends `media.*` requests and passes on every `media.*` notification.
+ */
+export interface MediaSignalling {
+  /** Sends a `media.*` request; resolves with its result, rejects like any request. */
+  signal(method: string, params?: object): Promise<any>;
+  /** Every `media.*` notification from the server. */
+  readonly signals$: Observable<{ readonly method: string; readonly params: any }>;
 }
 
 /**

@@ -124,17 +124,20 @@ describe('a call, end to end', () => {
 
   it('shows the local camera preview while sending video is allowed and the camera is on', async () => {
     const owner = await join('demo-public', { owner: 'Ada' });
-    const preview = owner.page.locator('#preview');
+    // The preview is the participant's own tile of <call-stage>, which shows the local camera.
+    const preview = owner.page.locator('#tiles .tile.self video');
     const camera = control(owner.page, 'camera');
     await camera.waitFor();
-    assert.equal(await preview.isVisible(), false, 'camera off: no preview');
+    assert.equal(await preview.count(), 0, 'camera off: no preview');
     await camera.click();
     await owner.page.locator('#controls [part~="camera"][data-state="on"]').waitFor();
     await preview.waitFor({ state: 'visible' });
     // The fake device delivers frames into the preview.
-    await owner.page.waitForFunction(() => (document.getElementById('preview') as HTMLVideoElement).videoWidth > 0);
+    await owner.page.waitForFunction(
+      () => (document.getElementById('tiles')!.shadowRoot!.querySelector('.tile.self video') as HTMLVideoElement | null)?.videoWidth! > 0,
+    );
     await camera.click();
-    await preview.waitFor({ state: 'hidden' });
+    await preview.waitFor({ state: 'detached' });
     await expectCleanPages();
   });
 

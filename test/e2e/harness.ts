@@ -21,8 +21,8 @@ export interface Demo {
   /** The live page URL for a room, with an optional name and token (in the fragment, as `npm start` prints it). */
   link(room: string, options?: { token?: string; name?: string }): string;
   ownerToken(room: string, name?: string): Promise<string>;
-  /** Opens a page in a fresh browser context (a separate person); records its console errors. */
-  open(url: string): Promise<Person>;
+  /** Opens a page in a fresh browser context (a separate person); records its console errors. `init` runs in the page before its scripts. */
+  open(url: string, init?: (() => void) | string): Promise<Person>;
   api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
   close(): Promise<void>;
 }
@@ -36,10 +36,12 @@ export interface Person {
   requests: string[];
 }
 
-export async function startDemo(): Promise<Demo> {
+/** `media: 'auto'` starts the embedded Janus, as `npm start` does (the media suite). */
+export async function startDemo(options: { media?: 'auto' } = {}): Promise<Demo> {
   const dir = mkdtempSync(join(tmpdir(), 'callcaps-e2e-'));
   const server = await createServer({
     port: 0,
+    media: options.media,
     dataPath: join(dir, 'callcaps.db'),
     apiKey: 'e2e-api-key',
     logger: silentLogger,
@@ -64,7 +66,8 @@ export async function startDemo(): Promise<Demo> {
 
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
-    args: [...chromiumArgs(), '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'],
+    // Fake camera and microphone (a test pattern and a beep), allowed without a prompt; remote audio plays without a gesture.
+    args: [...chromiumArgs(), '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required'],
   });
   const contexts: BrowserContext[] = [];
 
@@ -78,8 +81,9 @@ export async function startDemo(): Promise<Demo> {
       return `${server.url}/?${query}${token ? `#${new URLSearchParams({ t: token })}` : ''}`;
     },
     ownerToken: (room, name = 'Owner') => server.createToken({ room_name: room, is_owner: true, user_name: name }),
-    async open(url) {
+    async open(url, init) {
       const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+      if (init) await context.addInitScript(init);
       await context.grantPermissions(['camera', 'microphone'], { origin: server.url });
       contexts.push(context);
       const page = await context.newPage();

@@ -17,7 +17,7 @@ export type Gating = 'hide' | 'disable';
 
 /** The async methods of a `Call` an element may invoke. */
 export type CallAction = {
-  [K in keyof Call]: Call[K] extends (...args: never[]) => Promise<void> ? K : never;
+  [K in keyof Call]-?: Call[K] extends (...args: never[]) => Promise<void> ? K : never;
 }[keyof Call];
 
 // Without a call there is no connection to lose. (rxjs's `of` would cost 2 KB gzip.)
