@@ -69,7 +69,7 @@ describe('dist/adapters/daily.iife.js and signalwire.iife.js from plain <script>
     const session = new StandInRoomSession();
     const call = g.CallcapsSignalWire.fromSignalWire(session, { layouts: ['grid'] });
     const controls = await fixture(html`<call-controls .call=${call}></call-controls>`);
-    session.emit('room.joined', joinedParams(['self.mute.audio', 'device']));
+    session.emit('call.joined', joinedParams(['self.mute.audio', 'device']));
     await waitUntil(() => actionable(part(controls, 'mic')), 'the mic is offered');
     expect(actionable(part(controls, 'camera'))).to.equal(false);
     const error = await call.lock().catch((e: unknown) => e);

@@ -102,12 +102,12 @@ const platforms: Record<string, () => Promise<Platform>> = {
   SignalWire: async () => {
     const session = new StandInRoomSession();
     const call = fromSignalWire(session, { layouts: ['grid-responsive'] });
-    session.emit('room.joined', joinedParams(['self', 'device']));
+    session.emit('call.joined', joinedParams(['self', 'device']));
     return {
       call,
       sent: session.sent,
-      promote: async () => session.emit('room.joined', joinedParams(['self', 'device', 'member', 'end'])),
-      revoke: async () => session.emit('room.joined', joinedParams(['self', 'device'])),
+      promote: async () => session.emit('call.joined', joinedParams(['self', 'device', 'member', 'end'])),
+      revoke: async () => session.emit('call.joined', joinedParams(['self', 'device'])),
       micSent: 'audioMute()',
       close: () => call.leave(),
     };

@@ -16,8 +16,9 @@
  * `tsc -p tsconfig.test.json`. The capability strings are those of the
  * SDK's `Capability` union plus callcaps' own grammar, as the server sends them.
  */
+import { parseCapabilities } from '../../src/core.js';
 import type {
-  CallJoinedEventParams, CallLeftEventParams, FabricMemberJoinedEventParams, FabricMemberLeftEventParams,
+  CallCapabilitiesContract, CallJoinedEventParams, CallLeftEventParams, FabricMemberJoinedEventParams, FabricMemberLeftEventParams,
   FabricMemberUpdatedEventParams, InternalFabricMemberEntity,
 } from '@signalwire/js';
 import type { SignalWireRoomSession } from '../../src/adapters/signalwire/index.js';
@@ -40,11 +41,23 @@ export function swMember(id: string, overrides: Partial<InternalFabricMemberEnti
   } as InternalFabricMemberEntity;
 }
 
-/** The SDK's (unparsed) `call.joined` parameters as `room.joined` delivers them. */
-export function joinedParams(capabilities: string[], members = ['me', 'm2', 'm3']): Omit<CallJoinedEventParams, 'capabilities'> & { capabilities: string[] } {
+/**
+ * What the SDK makes of the server's capability strings (its
+ * `mapCapabilityPayload`, not exported): a `CallCapabilities` holding the
+ * strings (`_flags`) with getters of the `CallCapabilitiesContract` shape.
+ * Here the getters' values come from callcaps' own model, whose fields the
+ * contract's are a subset of (checked by the type annotation).
+ */
+export function sdkCapabilities(flags: string[]): CallCapabilitiesContract & { _flags: string[] } {
+  const contract: CallCapabilitiesContract = parseCapabilities(flags);
+  return { ...contract, _flags: flags };
+}
+
+/** The room session's `call.joined` parameters, as the SDK emits them. */
+export function joinedParams(capabilities: string[], members = ['me', 'm2', 'm3']): CallJoinedEventParams {
   return {
     ...ROOM,
-    call_id: 'call-me', member_id: 'me', origin_call_id: 'call-me', capabilities,
+    call_id: 'call-me', member_id: 'me', origin_call_id: 'call-me', capabilities: sdkCapabilities(capabilities),
     room_session: {
       room_session_id: ROOM.room_session_id, room_id: ROOM.room_id, id: ROOM.room_session_id, event_channel: 'ch', name: 'standup',
       layout_name: 'grid-responsive', display_name: 'Standup', recording: false, streaming: false, prioritize_handraise: false,
@@ -78,11 +91,11 @@ export class StandInRoomSession implements SignalWireRoomSession {
   }) as never;
 
   /** What the SDK's event channel does with a server event: the room session emits it. */
-  emit(event: 'room.joined', params: ReturnType<typeof joinedParams>): void;
+  emit(event: 'call.joined', params: CallJoinedEventParams): void;
   emit(event: 'member.joined', params: FabricMemberJoinedEventParams): void;
   emit(event: 'member.updated', params: FabricMemberUpdatedEventParams): void;
   emit(event: 'member.left', params: FabricMemberLeftEventParams): void;
-  emit(event: 'room.left', params: CallLeftEventParams): void;
+  emit(event: 'call.left', params: CallLeftEventParams): void;
   emit(event: 'recovering' | 'destroy'): void;
   emit(event: string, params?: unknown): void {
     for (const fn of [...(this.#listeners.get(event) ?? [])]) fn(params);

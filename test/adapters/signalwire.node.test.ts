@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { firstValueFrom } from 'rxjs';
-import { CapabilityError, ServerError, can } from '../../src/core.js';
-import { fromSignalWire } from '../../src/adapters/signalwire/index.js';
+import { CapabilityError, ServerError, can, parseCapabilities } from '../../src/core.js';
+import { fromSignalWire, signalWireFlags } from '../../src/adapters/signalwire/index.js';
 import { conformance, type Fixture } from './conformance.js';
-import { ROOM, StandInRoomSession, joinedParams, swMember } from './signalwire-session.js';
+import { ROOM, StandInRoomSession, joinedParams, sdkCapabilities, swMember } from './signalwire-session.js';
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
@@ -21,14 +21,14 @@ const HOST = [...GUEST, 'member', 'layout', 'digit', 'vmuted', 'lock', 'end'];
 function joined(capabilities: string[]) {
   const session = new StandInRoomSession();
   const call = fromSignalWire(session, { layouts: ['grid-responsive', 'highlight-1-responsive'] });
-  session.emit('room.joined', joinedParams(capabilities));
+  session.emit('call.joined', joinedParams(capabilities));
   return { session, call };
 }
 
 function fixture(capabilities: string[]): Fixture {
   const { session, call } = joined(capabilities);
   const again = (flags: string[]) => async () => {
-    session.emit('room.joined', joinedParams(flags));
+    session.emit('call.joined', joinedParams(flags));
     await settle();
   };
   let current = capabilities;
@@ -59,7 +59,7 @@ conformance({
     const call = fromSignalWire(session, { layouts: ['grid'] });
     return {
       call,
-      join: async () => session.emit('room.joined', joinedParams(GUEST)),
+      join: async () => session.emit('call.joined', joinedParams(GUEST)),
       close: () => call.leave(),
     };
   },
@@ -100,6 +100,25 @@ conformance({
 });
 
 describe('fromSignalWire: the capability strings', () => {
+  it('are taken out of what call.joined carries: the server\'s array, the SDK\'s CallCapabilities, or its contract\'s shape', () => {
+    const sent = ['self', 'member.remove', 'lock.on', 'request.audio'];
+    assert.deepEqual(signalWireFlags(sent), sent);
+    assert.deepEqual(signalWireFlags(sdkCapabilities(sent)), sent, 'the strings the SDK keeps, request.* included');
+    // Only the public contract: read back into leaves granting exactly the same.
+    const { _flags, ...contract } = sdkCapabilities(['self', 'member.mute', 'lock.off', 'layout', 'end', 'vmuted.hide.on', 'device']);
+    const back = parseCapabilities(signalWireFlags(contract));
+    const expected = parseCapabilities(_flags);
+    // The contract's fields (callcaps' `permissions` and `role` extensions are not SignalWire's).
+    const member = ({ permissions: _p, role: _r, ...rest }: (typeof back)['self']) => rest;
+    for (const who of ['self', 'member'] as const) assert.deepEqual(member(back[who]), member(expected[who]), who);
+    for (const key of ['end', 'setLayout', 'sendDigit', 'lock', 'vmutedHide', 'device', 'screenshare'] as const) {
+      assert.deepEqual(back[key], expected[key], key);
+    }
+    assert.deepEqual(signalWireFlags(null), []);
+    assert.deepEqual(signalWireFlags('self'), []);
+    assert.deepEqual(signalWireFlags([1, 'self']), []);
+  });
+
   it('arrive unchanged: the grammar is callcaps\' own, parents grant their leaves, unknown strings are ignored', () => {
     const { call } = joined(['self.mute.audio', 'member.remove', 'lock.on', 'vmuted.hide.on', 'fly.to.moon']);
     assert.deepEqual(call.flags, ['self.mute.audio', 'member.remove', 'lock.on', 'vmuted.hide.on', 'fly.to.moon']);
@@ -121,12 +140,12 @@ describe('fromSignalWire: the capability strings', () => {
   it('malformed capabilities grant nothing; a fresh call.joined replaces everything', () => {
     const session = new StandInRoomSession();
     const call = fromSignalWire(session, { layouts: [] });
-    session.emit('room.joined', { ...joinedParams([]), capabilities: 'self' as never });
+    session.emit('call.joined', { ...joinedParams([]), capabilities: 'self' as never });
     assert.equal(call.capabilities.known, true);
     assert.equal(can(call.capabilities.state, 'self.mute.audio.on'), false);
-    session.emit('room.joined', joinedParams(['lock']));
+    session.emit('call.joined', joinedParams(['lock']));
     assert.equal(call.capabilities.lock.off, true);
-    session.emit('room.joined', joinedParams(['self']));
+    session.emit('call.joined', joinedParams(['self']));
     assert.equal(call.capabilities.lock.off, false);
   });
 });
@@ -154,9 +173,9 @@ describe('fromSignalWire: members and the room', () => {
     session.emit('recovering');
     assert.equal(call.capabilities.known, false);
     assert.equal(await firstValueFrom(call.connection$), 'reconnecting');
-    session.emit('room.joined', joinedParams(HOST));
+    session.emit('call.joined', joinedParams(HOST));
     assert.equal(call.capabilities.lock.on, true);
-    session.emit('room.left', { ...joinedParams([]), reason: 'kicked' } as never);
+    session.emit('call.left', { ...joinedParams([]), reason: 'kicked' } as never);
     assert.equal(await firstValueFrom(call.left$), 'removed');
     assert.equal(session.listenerCount, 0);
   });
@@ -168,7 +187,7 @@ describe('fromSignalWire: members and the room', () => {
     assert.ok(error instanceof ServerError);
     assert.match(error.message, /Permission denied/);
     session.fail = null;
-    session.emit('room.joined', joinedParams(GUEST));
+    session.emit('call.joined', joinedParams(GUEST));
     const before = session.sent.length;
     await assert.rejects(call.lock(), CapabilityError);
     assert.equal(session.sent.length, before);

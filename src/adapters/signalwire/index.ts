@@ -8,31 +8,32 @@
  * against the SDK's own types at compile time.
  *
  * SignalWire's capability strings are callcaps' grammar (CONTRACT §2 follows
- * SignalWire's call model): they arrive in every `call.joined` (re-emitted by
- * the room session as `room.joined`, strings untouched) and are fed to the
- * capability model unchanged, minus those naming an action the room session
- * has no method for (see {@link SIGNALWIRE_METHODS}). Members come from
- * `room.joined`'s `room_session.members` and the `member.joined` /
- * `member.updated` / `member.left` events.
+ * SignalWire's call model): they arrive in every `call.joined`, and are fed
+ * to the capability model unchanged (see {@link signalWireFlags}), minus those
+ * naming an action the room session has no method for (see
+ * {@link SIGNALWIRE_METHODS}). Members come from `call.joined`'s
+ * `room_session.members` and the `member.joined` / `member.updated` /
+ * `member.left` events.
  */
 import type {
-  CallJoinedEventParams, CallLeftEventParams, CallUpdatedEventParams, FabricLayoutChangedEventParams, FabricMemberJoinedEventParams,
-  FabricMemberLeftEventParams, FabricMemberUpdatedEventParams, FabricRoomSession, InternalFabricMemberEntity,
+  CallCapabilitiesContract, CallJoinedEventParams, CallLeftEventParams, CallUpdatedEventParams, FabricLayoutChangedEventParams,
+  FabricMemberJoinedEventParams, FabricMemberLeftEventParams, FabricMemberUpdatedEventParams, FabricRoomSession, InternalFabricMemberEntity,
+  MemberCapabilityContract,
 } from '@signalwire/js';
 import type { LeftReason, Member } from '../../core/call.js';
 import { AdapterCall, type Emitter, type PlatformOps } from '../shared/base.js';
 
 /**
- * `room.joined`: the server's `call.joined` as it arrived, capability strings
- * untouched (the SDK's `call.joined` carries them already parsed into its own
- * object, which callcaps does not need).
+ * The room session's `call.joined`: the server's event, its capability strings
+ * wrapped by the SDK in its `CallCapabilities` object (the SDK's
+ * `mapCapabilityPayload`); {@link signalWireFlags} takes them back out.
  */
-type JoinedParams = Omit<CallJoinedEventParams, 'capabilities'> & { capabilities: unknown };
+type JoinedParams = CallJoinedEventParams;
 type SdkMember = InternalFabricMemberEntity;
 /** Every event name the adapter listens to, checked against the room session's own. */
 type EventName = Parameters<FabricRoomSession['on']>[0];
 const EVENTS = {
-  joined: 'room.joined', updated: 'room.updated', layout: 'layout.changed', left: 'room.left',
+  joined: 'call.joined', updated: 'room.updated', layout: 'layout.changed', left: 'call.left',
   memberJoined: 'member.joined', memberUpdated: 'member.updated', memberLeft: 'member.left', recovering: 'recovering', destroy: 'destroy',
 } as const satisfies Record<string, EventName>;
 
@@ -66,6 +67,54 @@ export const SIGNALWIRE_METHODS: Readonly<Record<string, string>> = {
   'digit.send': 'sendDigits(digits)',
   end: 'end()',
 };
+
+const MEMBER_FLAGS: readonly [keyof MemberCapabilityContract, string][] = [
+  ['microphoneVolume', 'microphone.volume.set'], ['microphoneSensitivity', 'microphone.sensitivity.set'],
+  ['speakerVolume', 'speaker.volume.set'], ['position', 'position.set'], ['meta', 'meta'], ['remove', 'remove'], ['audioFlags', 'audioflags.set'],
+];
+const MEMBER_ON_OFF: readonly [keyof MemberCapabilityContract, string][] = [
+  ['muteAudio', 'mute.audio'], ['muteVideo', 'mute.video'], ['deaf', 'deaf'], ['raisehand', 'raisehand'],
+];
+const CALL_FLAGS: readonly [keyof CallCapabilitiesContract, string][] = [
+  ['end', 'end'], ['setLayout', 'layout.set'], ['sendDigit', 'digit.send'], ['device', 'device'], ['screenshare', 'screenshare'],
+];
+const CALL_ON_OFF: readonly [keyof CallCapabilitiesContract, string][] = [['vmutedHide', 'vmuted.hide'], ['lock', 'lock']];
+
+/**
+ * The capability strings of a `call.joined`, as callcaps' flags:
+ * - an array of strings (the server's payload) is taken as it is;
+ * - the SDK's `CallCapabilities` object (what the room session's `call.joined`
+ *   hands its listeners) still holds the server's strings, and they are taken
+ *   as they are (so strings its parser does not know, `request.*` or
+ *   `self.raisehand`, still reach callcaps);
+ * - any other object with the SDK's `CallCapabilitiesContract` shape is read
+ *   back into the leaf flags it grants.
+ * Anything else grants nothing (fail closed); unknown strings are the model's
+ * to ignore.
+ */
+export function signalWireFlags(capabilities: unknown): string[] {
+  const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((f) => typeof f === 'string');
+  if (strings(capabilities)) return [...capabilities];
+  if (!capabilities || typeof capabilities !== 'object') return [];
+  const raw = (capabilities as { _flags?: unknown })._flags;
+  if (strings(raw)) return [...raw];
+  const c = capabilities as Partial<CallCapabilitiesContract>;
+  const flags: string[] = [];
+  const onOff = (value: unknown, flag: string) => {
+    const v = value as { on?: unknown; off?: unknown } | undefined;
+    if (v?.on === true) flags.push(`${flag}.on`);
+    if (v?.off === true) flags.push(`${flag}.off`);
+  };
+  for (const who of ['self', 'member'] as const) {
+    const m = c[who] as Partial<MemberCapabilityContract> | undefined;
+    if (!m || typeof m !== 'object') continue;
+    for (const [key, flag] of MEMBER_ON_OFF) onOff(m[key], `${who}.${flag}`);
+    for (const [key, flag] of MEMBER_FLAGS) if (m[key] === true) flags.push(`${who}.${flag}`);
+  }
+  for (const [key, flag] of CALL_ON_OFF) onOff(c[key], flag);
+  for (const [key, flag] of CALL_FLAGS) if (c[key] === true) flags.push(flag);
+  return flags;
+}
 
 export interface SignalWireOptions {
   /** The layouts offered by the layout picker, when `getLayouts()` is not to be asked (default: asked once joined). */
@@ -144,7 +193,7 @@ export class SignalWireCallAdapter extends AdapterCall {
       this.connection.set('connected');
       this.#publish();
       // The strings as they arrive: callcaps' grammar is SignalWire's.
-      this.setFlags(Array.isArray(params.capabilities) ? params.capabilities : []);
+      this.setFlags(signalWireFlags(params.capabilities));
       if (first && askLayouts) {
         session.getLayouts().then(({ layouts }) => {
           this.#layouts = layouts;
