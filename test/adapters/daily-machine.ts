@@ -25,7 +25,7 @@
  */
 import type {
   DailyAccessState, DailyCall, DailyEventObjectAppMessage, DailyEventObjectParticipant, DailyEventObjectParticipantLeft,
-  DailyEventObjectFatalError, DailyEventObjectWaitingParticipant, DailyParticipant, DailyParticipantPermissions, DailyParticipantPermissionsUpdate,
+  DailyEventObjectFatalError, DailyEventObjectNetworkConnectionEvent, DailyEventObjectWaitingParticipant, DailyParticipant, DailyParticipantPermissions, DailyParticipantPermissionsUpdate,
   DailyParticipantUpdateOptions, DailyParticipantsObject, DailyWaitingParticipant,
 } from '@daily-co/daily-js';
 
@@ -44,6 +44,7 @@ type Outgoing =
   | (Payload<DailyEventObjectWaitingParticipant> & { allWaitingParticipants: Record<string, DailyWaitingParticipant> })
   | Payload<DailyEventObjectAppMessage>
   | Payload<DailyEventObjectFatalError>
+  | Payload<DailyEventObjectNetworkConnectionEvent>
   | ({ action: 'access-state-updated' } & DailyAccessState)
   | { action: 'joined-meeting'; participants: DailyParticipantsObject }
   | { action: 'left-meeting' | 'call-machine-initialized' }
@@ -248,6 +249,11 @@ export class DailyMachine {
   eject(): void {
     this.#post({ action: 'error', errorMsg: 'Ejected from the meeting', error: { type: 'ejected', msg: 'Ejected from the meeting' } as DailyEventObjectFatalError['error'] });
     this.#post({ action: 'left-meeting' });
+  }
+
+  /** The signalling connection to Daily's servers dropped (`interrupted`) or came back (`connected`). */
+  signalling(event: 'interrupted' | 'connected'): void {
+    this.#post({ action: 'network-connection', type: 'signaling', event });
   }
 
   appMessage(fromId: string, data: unknown): void {

@@ -219,6 +219,29 @@ describe('fromDaily over a real daily-js call object', () => {
     expect(m.sent.length).to.equal(before);
   });
 
+  it('another participant\'s update re-lists the members but leaves the capabilities alone', async () => {
+    const { m, call } = await use(GUEST);
+    const states: unknown[] = [];
+    const subscription = call.capabilities.state$.subscribe((s) => states.push(s));
+    m.emitParticipant({ ...m.remotes.get('s2')!, tracks: { ...m.remotes.get('s2')!.tracks, video: { subscribed: true, state: 'off' } } });
+    await until(() => m.call.participants().s2?.tracks.video.state === 'off', 's2 camera off');
+    await settle();
+    expect((await firstValueFrom(call.participants$)).find((x) => x.id === 's2')?.video_muted).to.equal(true);
+    expect(states.length).to.equal(1);
+    subscription.unsubscribe();
+  });
+
+  it('signalling interrupted: nothing is known, reconnecting; connected again: the same capabilities', async () => {
+    const { m, call } = await use(ADMIN);
+    m.signalling('interrupted');
+    await until(() => !call.capabilities.known, 'forgotten');
+    expect(await firstValueFrom(call.connection$)).to.equal('reconnecting');
+    m.signalling('connected');
+    await until(() => call.capabilities.known, 'known again');
+    expect(call.capabilities.member.remove).to.equal(true);
+    expect(await firstValueFrom(call.connection$)).to.equal('connected');
+  });
+
   it('a revocation through participant-updated takes the host rights away at once', async () => {
     const { m, call } = await use(ADMIN);
     expect(can(call.capabilities.state, 'member.remove')).to.equal(true);
