@@ -17,7 +17,7 @@
  * in the shapes of {@link DailyRequestMessage}.
  */
 import type {
-  DailyAccessState, DailyCall, DailyEventObjectAppMessage, DailyEventObjectFatalError, DailyEventObjectNetworkConnectionEvent,
+  DailyAccessState, DailyCall, DailyEvent, DailyEventObjectAppMessage, DailyEventObjectFatalError, DailyEventObjectNetworkConnectionEvent,
   DailyEventObjectParticipantLeft, DailyLiveStreamingOptions, DailyParticipant,
   DailyParticipantPermissions, DailyParticipantPermissionsUpdate, DailyParticipantUpdateOptions, DailyWaitingParticipant,
 } from '@daily-co/daily-js';
@@ -255,9 +255,11 @@ export class DailyCallAdapter extends AdapterCall {
     this.#call = call;
     this.#requestsOn = options.requests !== false;
 
+    // Every event name checked against daily-js's own `DailyEvent`.
+    const on = (event: DailyEvent, listener: (...args: any[]) => void): void => this.listen(call, event, listener);
     const refresh = () => this.#refresh();
-    for (const event of ['joined-meeting', 'participant-joined', 'participant-updated', 'access-state-updated'] as const) this.listen(call, event, refresh);
-    this.listen(call, 'participant-left', (event: DailyEventObjectParticipantLeft) => {
+    for (const event of ['joined-meeting', 'participant-joined', 'participant-updated', 'access-state-updated'] as const) on(event, refresh);
+    on('participant-left', (event: DailyEventObjectParticipantLeft) => {
       // Losing presence reads as leaving to everyone else (reason `hidden`): keep it reachable for a host.
       if (event.reason === 'hidden') this.#hidden.set(event.participant.session_id, dailyMember(event.participant));
       else {
@@ -267,17 +269,17 @@ export class DailyCallAdapter extends AdapterCall {
       this.#refresh();
     });
     for (const event of ['waiting-participant-added', 'waiting-participant-updated', 'waiting-participant-removed'] as const) {
-      this.listen(call, event, () => this.#refreshWaiting());
+      on(event, () => this.#refreshWaiting());
     }
-    this.listen(call, 'app-message', (event: DailyEventObjectAppMessage) => this.#message(event));
-    this.listen(call, 'network-connection', (event: DailyEventObjectNetworkConnectionEvent) => {
+    on('app-message', (event: DailyEventObjectAppMessage) => this.#message(event));
+    on('network-connection', (event: DailyEventObjectNetworkConnectionEvent) => {
       if (event.type !== 'signaling' || !this.#joined) return;
       if (event.event === 'interrupted') {
         this.connection.set('reconnecting');
         this.setFlags(null);
       } else if (event.event === 'connected') this.#refresh();
     });
-    this.listen(call, 'error', (event: DailyEventObjectFatalError) => {
+    on('error', (event: DailyEventObjectFatalError) => {
       this.#reason ??= FATAL_REASON[event.error?.type ?? ''] ?? null;
     });
     for (const [what, started, stopped] of [
@@ -285,10 +287,10 @@ export class DailyCallAdapter extends AdapterCall {
       ['streaming', 'live-streaming-started', 'live-streaming-stopped'],
       ['transcription', 'transcription-started', 'transcription-stopped'],
     ] as const) {
-      this.listen(call, started, () => (this.#running.add(what), this.#refreshRoom()));
-      this.listen(call, stopped, () => (this.#running.delete(what), this.#refreshRoom()));
+      on(started, () => (this.#running.add(what), this.#refreshRoom()));
+      on(stopped, () => (this.#running.delete(what), this.#refreshRoom()));
     }
-    this.listen(call, 'left-meeting', () => this.finish(this.#reason ?? 'left'));
+    on('left-meeting', () => this.finish(this.#reason ?? 'left'));
     this.#refresh();
   }
 
