@@ -37,6 +37,8 @@ const SDK_GLOBALS = {
   'livekit-client': 'LivekitClient',
   '@livekit/protocol': 'LivekitClient',
   '@stream-io/video-client': 'StreamVideoClient',
+  '@daily-co/daily-js': 'Daily',
+  '@signalwire/js': 'SignalWire',
 };
 const adapter = (name, global) => ({
   input: `src/adapters/${name}/index.ts`,
@@ -56,6 +58,8 @@ const adapter = (name, global) => ({
 export default [
   adapter('livekit', 'CallcapsLiveKit'),
   adapter('stream', 'CallcapsStream'),
+  adapter('daily', 'CallcapsDaily'),
+  adapter('signalwire', 'CallcapsSignalWire'),
   {
     input: 'src/index.ts',
     plugins: [resolve(), compile(), minifyLiterals()],

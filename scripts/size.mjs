@@ -10,7 +10,10 @@ const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
 const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
 
 // The media and adapters' classic scripts load beside callcaps.iife.js (the platform SDK is the page's).
-const bundles = ['callcaps.iife.js', 'callcaps.bundle.js', 'callcaps-media.iife.js', 'adapters/livekit.iife.js', 'adapters/stream.iife.js'];
+const bundles = [
+  'callcaps.iife.js', 'callcaps.bundle.js', 'callcaps-media.iife.js',
+  'adapters/livekit.iife.js', 'adapters/stream.iife.js', 'adapters/daily.iife.js', 'adapters/signalwire.iife.js',
+];
 const modules = readdirSync('dist', { recursive: true })
   .filter((file) => file.endsWith('.js') && !bundles.includes(file) && !file.startsWith('server') && !file.startsWith(join('adapters', 'livekit-server')))
   .map((file) => join('dist', file));

@@ -8,6 +8,8 @@
 // this config serves each SDK as the page's bundler would: built once by
 // esbuild (browser platform, CommonJS converted), with shared chunks so that
 // livekit-client and @livekit/protocol share one copy of the protocol classes.
+// daily-js runs whole, but its call machine (the bundle Daily's CDN serves) is
+// the stand-in `daily-call-machine.js`, see `daily-machine.ts`.
 import { build } from 'esbuild';
 import { countingReporter } from '../../scripts/counting-reporter.mjs';
 import base from '../../web-test-runner.config.mjs';
@@ -16,6 +18,8 @@ const SDKS = {
   'livekit-client': 'livekit-client',
   '@livekit/protocol': 'livekit-protocol',
   '@stream-io/video-client': 'stream-video-client',
+  '@daily-co/daily-js': 'daily-js',
+  '@signalwire/js': 'signalwire-js',
 };
 
 let bundled;
@@ -37,6 +41,8 @@ const bundledSdks = {
   name: 'callcaps-bundled-sdks',
   resolveImport({ source }) {
     if (source in SDKS) return `/__sdk/${SDKS[source]}.js`;
+    // The conformance suite, written for node:test, runs here too (see browser-node-shims.ts).
+    if (source === 'node:test' || source === 'node:assert/strict') return '/test/adapters/browser-node-shims.ts';
     return undefined;
   },
   async serve(context) {

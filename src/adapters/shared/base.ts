@@ -8,7 +8,7 @@
  * platform) and keeps the states current; the rest is here. No DOM here.
  */
 import { Subject, type Observable } from 'rxjs';
-import { can } from '../../core/capabilities.js';
+import { can, LEAF_FLAGS } from '../../core/capabilities.js';
 import { SelfCapabilities } from '../../core/self-capabilities.js';
 import { State } from '../../core/state.js';
 import {
@@ -157,9 +157,16 @@ export abstract class AdapterCall implements Call {
       this.capabilities.forget();
       return;
     }
-    const kept = flags.filter((flag) => {
+    const supported = (flag: string) => {
       const op = opOf(flag);
       return !op || typeof this.ops[op] === 'function';
+    };
+    // A parent flag (`member`, `self`, `record`…) grants every leaf below it: where some of those
+    // leaves need an operation this adapter lacks, it stands for the leaves this adapter can perform.
+    const kept = flags.flatMap((flag) => {
+      if (!supported(flag)) return [];
+      const below = LEAF_FLAGS.filter((leaf) => leaf.startsWith(`${flag}.`));
+      return below.every(supported) ? [flag] : below.filter(supported);
     });
     this.#flags = Object.freeze(kept);
     this.capabilities.update(kept);
