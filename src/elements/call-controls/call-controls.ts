@@ -1,5 +1,4 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { OnOff } from '../../core/capabilities.js';
 import type { Member, RequestKind, RoomState } from '../../core/call.js';
@@ -289,6 +288,17 @@ const OVERFLOW = ['deafen', 'lock', 'layout', 'record', 'dialpad', 'devices'];
  */
 export class CallControls extends CallcapsElement<CallControlsStrings> {
   static override styles = [base, styles];
+  static override properties = {
+    _local: { state: true },
+    _open: { state: true },
+    _devices: { state: true },
+    _chosen: { state: true },
+    _status: { state: true },
+    _narrow: { state: true },
+    capabilities: { attribute: false },
+    controls: {},
+    variant: { reflect: true },
+  };
 
   /** With `variant="auto"`, the element lays itself out compact below this width, in CSS pixels. */
   static compactWidth = 600;
@@ -297,23 +307,23 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
   readonly #self = new ObservableController<Member | null>(this, null);
   readonly #room = new ObservableController<RoomState | null>(this, null);
 
-  @state() private _local: LocalState = {
+  private _local: LocalState = {
     audio_muted: false, video_muted: false, screenshare: false, handraised: false, deaf: false, locked: false, recording: false,
   };
-  @state() private _open: 'dialpad' | 'devices' | 'end' | 'more' | null = null;
-  @state() private _devices: MediaDeviceInfo[] = [];
-  @state() private _chosen: Record<string, string> = {};
-  @state() private _status = '';
-  @state() private _narrow = false;
+  private _open: 'dialpad' | 'devices' | 'end' | 'more' | null = null;
+  private _devices: MediaDeviceInfo[] = [];
+  private _chosen: Record<string, string> = {};
+  private _status = '';
+  private _narrow = false;
 
   /** Capabilities to gate on without a call (a `SelfCapabilities` or an Observable of the state); they win over the call's. */
-  @property({ attribute: false }) capabilities?: CapabilitiesSource;
+  capabilities?: CapabilitiesSource;
 
   /** Space-separated part names that narrow what is offered (it never offers what is not granted); unset offers all. */
-  @property() controls?: string;
+  controls?: string;
 
   /** `full` (icons and labels), `compact` (icons whose tooltips are their names, the less common controls in a "More" menu), or `auto`: compact while narrower than `CallControls.compactWidth`. */
-  @property({ reflect: true }) variant: 'auto' | 'full' | 'compact' = 'auto';
+  variant: 'auto' | 'full' | 'compact' = 'auto';
 
   #offered: ReadonlySet<string> | null = null;
   #resize?: ResizeObserver;

@@ -1,5 +1,4 @@
 import { html, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
 import { can, type CallCapabilitiesState } from '../../core/capabilities.js';
 import type { RequestKind } from '../../core/call.js';
 import { CallcapsElement, type CapabilitiesSource } from '../shared/callcaps-element.js';
@@ -36,23 +35,30 @@ function verdict(state: CallCapabilitiesState, flag: string, canRequest: boolean
  */
 export class CapabilityGate extends CallcapsElement<CommonStrings> {
   static override styles = styles;
+  static override properties = {
+    capabilities: { attribute: false },
+    capability: {},
+    require: {},
+    mode: {},
+    status: { reflect: true },
+  };
 
   protected override readonly _defaults = COMMON_STRINGS;
 
   /** Capabilities to gate on without a call (a `SelfCapabilities` or an Observable of the state); they win over the call's. */
-  @property({ attribute: false }) capabilities?: CapabilitiesSource;
+  capabilities?: CapabilitiesSource;
 
   /** Space-separated flags of the grammar, e.g. `member.remove lock.on`. */
-  @property() capability = '';
+  capability = '';
 
   /** `all` (default): every flag must be granted; `any`: one is enough. */
-  @property() require: 'all' | 'any' = 'all';
+  require: 'all' | 'any' = 'all';
 
   /** `can-request`: the content also shows when the matching `request.*` flag is held (audio, video, screen share). */
-  @property() mode: 'grant' | 'can-request' = 'grant';
+  mode: 'grant' | 'can-request' = 'grant';
 
   /** Whether the content shows: `granted`, `requestable` (via `can-request`) or `denied` (also before capabilities are known). Read-only; reflected for CSS. */
-  @property({ reflect: true }) status: 'granted' | 'requestable' | 'denied' = 'denied';
+  status: 'granted' | 'requestable' | 'denied' = 'denied';
 
   protected override _capabilitySource(): CapabilitiesSource | undefined {
     return this.capabilities ?? super._capabilitySource();

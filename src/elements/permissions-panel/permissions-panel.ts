@@ -1,5 +1,4 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { CallCapabilitiesState } from '../../core/capabilities.js';
@@ -272,6 +271,7 @@ interface Button {
  */
 export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
   static override styles = [base, styles];
+  static override properties = { _query: { state: true }, _open: { state: true }, _confirm: { state: true } };
 
   protected override readonly _defaults = PERMISSIONS_PANEL_STRINGS;
   readonly #participants = new ObservableController<readonly Member[]>(this, []);
@@ -279,11 +279,11 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
   readonly #room = new ObservableController<RoomState | null>(this, null);
   readonly #requests = new ObservableController<readonly PermissionRequest[]>(this, []);
 
-  @state() private _query = '';
+  private _query = '';
   /** The open menu: a member id, `*` for everyone's, or null. */
-  @state() private _open: string | null = null;
+  private _open: string | null = null;
   /** Whether the open menu shows the removal's confirmation instead. */
-  @state() private _confirm = false;
+  private _confirm = false;
 
   #context?: RowContext;
   /** The list after search and attention ordering. */

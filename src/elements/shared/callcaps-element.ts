@@ -1,5 +1,4 @@
-import { html, LitElement, nothing, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, LitElement, nothing, type CSSResultGroup, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { BehaviorSubject, map, type Observable } from 'rxjs';
 import { NO_CAPABILITIES, type CallCapabilitiesState } from '../../core/capabilities.js';
 import type { Call, ConnectionState } from '../../core/call.js';
@@ -65,24 +64,33 @@ export interface ControlOptions {
 export class CallcapsElement<S extends CommonStrings = CommonStrings> extends LitElement {
   static override styles: CSSResultGroup = [base];
 
+  // \`static properties\` rather than decorators: no decorator helpers in the bundle.
+  static override properties: PropertyDeclarations = {
+    _error: { state: true },
+    call: { attribute: false },
+    gating: { reflect: true },
+    theme: { reflect: true },
+    strings: { attribute: false },
+  };
+
   protected readonly _capabilities = new ObservableController<CallCapabilitiesState>(this, NO_CAPABILITIES);
   protected readonly _known = new ObservableController<boolean>(this, false);
   protected readonly _connection = new ObservableController<ConnectionState>(this, 'connecting');
 
   /** The message of the last failed action, shown until dismissed or the next action. */
-  @state() protected _error = '';
+  protected _error = '';
 
   /** The `Call` to bind to; the element reads its state and sends actions through it. */
-  @property({ attribute: false }) call?: Call;
+  call?: Call;
 
   /** How absent capabilities show: `hide` removes the control, `disable` shows it disabled with the reason. */
-  @property({ reflect: true }) gating: Gating = 'hide';
+  gating: Gating = 'hide';
 
   /** `light` or `dark`; unset follows the user's `prefers-color-scheme`. */
-  @property({ reflect: true }) theme?: 'light' | 'dark';
+  theme?: 'light' | 'dark';
 
   /** Replacements for any user-visible string (English by default); `{name}`-style placeholders are filled in. */
-  @property({ attribute: false }) strings: Partial<S> = {};
+  strings: Partial<S> = {};
 
   /** The English strings of the element. */
   protected readonly _defaults!: S;

@@ -1,5 +1,4 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Access, LeftReason, Member, WaitingParticipant } from '../../core/call.js';
@@ -107,6 +106,7 @@ const TICK_MS = 30_000;
  */
 export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
   static override styles = [base, styles];
+  static override properties = { _now: { state: true }, _announcement: { state: true }, _name: { state: true } };
 
   protected override readonly _defaults = WAITING_ROOM_STRINGS;
   readonly #waiting = new ObservableController<readonly WaitingParticipant[]>(this, []);
@@ -114,9 +114,9 @@ export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
   readonly #left = new ObservableController<LeftReason | null>(this, null);
   readonly #self = new ObservableController<Member | null>(this, null);
 
-  @state() private _now = Date.now();
-  @state() private _announcement = '';
-  @state() private _name = '';
+  private _now = Date.now();
+  private _announcement = '';
+  private _name = '';
 
   #prefilled = false;
   #seen: ReadonlySet<string> | null = null;
