@@ -29,7 +29,7 @@ function verdict(state: CallCapabilitiesState, flag: string, canRequest: boolean
  * @slot - The content shown when granted (or, with `gating="disable"`, shown inert when not).
  * @slot fallback - Shown instead when not granted (with `gating="hide"`).
  *
- * @csspart content - The wrapper of the content when it is shown inert and `aria-disabled`.
+ * @csspart content - The wrapper of the content when it is shown inert and `aria-disabled` (not granted with `gating="disable"`, or while reconnecting).
  *
  * @cssproperty --capability-gate-disabled-opacity - Opacity of inert content (0.5).
  */
@@ -76,12 +76,13 @@ export class CapabilityGate extends CallcapsElement<CommonStrings> {
     const pick = this.require === 'any' ? 'some' : 'every';
     const shown = verdicts[pick]((v) => v !== 'denied');
     const granted = verdicts[pick]((v) => v === 'granted');
-    this.status = !this._ready || !flags.length || !shown ? 'denied' : granted ? 'granted' : 'requestable';
+    this.status = !(this._ready || this._stale) || !flags.length || !shown ? 'denied' : granted ? 'granted' : 'requestable';
   }
 
   override render() {
-    if (this.status !== 'denied') return html`<slot></slot>`;
-    if (this.gating === 'disable') return html`<div part="content" role="group" inert aria-disabled="true"><slot></slot></div>`;
+    // While reconnecting, the content last granted stays, inert.
+    if (this.status !== 'denied' && !this._stale) return html`<slot></slot>`;
+    if (this.status !== 'denied' || this.gating === 'disable') return html`<div part="content" role="group" inert aria-disabled="true"><slot></slot></div>`;
     return html`<slot name="fallback"></slot>`;
   }
 }

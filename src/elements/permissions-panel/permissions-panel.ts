@@ -250,6 +250,9 @@ interface Button {
  * @csspart remove-confirm - The confirmation of `remove` (an alert dialog in place of the menu).
  * @csspart remove-confirm-yes - Confirms the removal.
  * @csspart remove-cancel - Cancels the removal (focused first).
+ * @csspart reconnecting - The banner shown while reconnecting, over the last list (dimmed and inert).
+ *
+ * @attr empty - Present while the element renders nothing (a participant who is not a host), so that a page can hide its container.
  *
  * @cssproperty --permissions-panel-gap - Space between controls (falls back to `--callcaps-gap`).
  * @cssproperty --permissions-panel-background - Background (falls back to `--callcaps-surface`).
@@ -671,7 +674,7 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     >${body}</div>`;
   }
 
-  override render() {
+  protected override _render() {
     const ctx = this.#context!;
     const { caps, t } = ctx;
     const mc = caps.member;

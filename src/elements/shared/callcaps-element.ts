@@ -25,7 +25,7 @@ const NO_CALL_CONNECTION: Observable<ConnectionState> = new BehaviorSubject<Conn
 const isSelfCapabilities = (source: CapabilitiesSource): source is SelfCapabilities =>
   'known$' in source && 'state$' in source;
 
-/** One control, as `_control()` renders it. */
+/** One button, as `_control()` renders it. */
 export interface ControlOptions {
   /** The part name (and, with `id`, what the reason's id derives from). */
   part: string;
@@ -37,20 +37,10 @@ export interface ControlOptions {
   allowed: boolean;
   /** Why it does nothing (shown as title and accessible description). */
   reason?: string;
-  /** `aria-pressed` for toggles; leave undefined for plain buttons. */
-  pressed?: boolean;
-  /** An icon with a slot to replace it (slot name `<slot>-icon`). */
-  icon?: TemplateResult;
-  /** The name of the slot that replaces the icon. */
-  slot?: string;
-  /** `data-mode`, e.g. `request`. */
-  mode?: string;
   /** A unique id stem for the reason, where the part repeats (rows). */
   id?: string;
   /** A class for the look (`danger`, `primary`). */
   look?: string;
-  /** `aria-expanded`, for buttons that open a popup. */
-  expanded?: boolean;
   onClick: () => void;
 }
 
@@ -100,6 +90,8 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
   #warnTimer?: ReturnType<typeof setTimeout>;
   #limit = 0;
   #growing = false;
+  /** The capabilities last known. */
+  #last = NO_CAPABILITIES;
 
   /** The effective strings: the defaults with `strings` on top. */
   protected get t(): S {
@@ -115,9 +107,19 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
     return this._known.value && this._connection.value === 'connected';
   }
 
-  /** The capabilities to gate on: nothing at all until ready. */
+  /**
+   * Whether the element shows the call as it was before the link was lost:
+   * reconnecting after having been connected. Its content stays on screen,
+   * inert, under a banner (see `render()`).
+   */
+  protected get _stale(): boolean {
+    // The client goes `reconnecting` only after it was connected.
+    return this._connection.value === 'reconnecting';
+  }
+
+  /** The capabilities to gate on: nothing at all until ready; while stale, the last ones known (the content is inert then). */
   protected get _caps(): CallCapabilitiesState {
-    return this._ready ? this._capabilities.value : NO_CAPABILITIES;
+    return this._ready ? (this.#last = this._capabilities.value) : this._stale ? this.#last : NO_CAPABILITIES;
   }
 
   /** Why nothing is actionable, while not ready. */
@@ -162,6 +164,7 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
       this._known.source = source.pipe(map(() => true));
     }
     this._connection.source = this.call ? this.call.connection$ : NO_CALL_CONNECTION;
+    this.#last = NO_CAPABILITIES;
   }
 
   /** Whether a change of these properties needs `_bind()`. */
@@ -171,6 +174,25 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
 
   protected override willUpdate(changed: PropertyValues): void {
     if (this._sourcesChanged(changed)) this._bind();
+  }
+
+  /** What the element shows; `nothing` when it has nothing to offer. */
+  protected _render(): unknown {
+    return nothing;
+  }
+
+  /**
+   * The element's content, kept on screen while reconnecting: dimmed, inert
+   * (nothing actionable while capabilities are not known) and under a
+   * "Reconnecting…" banner. Reflects `empty` while there is nothing to show.
+   */
+  protected override render(): unknown {
+    const content = this._render();
+    this.toggleAttribute('empty', content === nothing);
+    return content === nothing
+      ? content
+      : html`<div part="reconnecting" class="banner" role="status">${this._stale ? this.t.reconnecting : ''}</div
+          ><div class="frame" ?inert=${this._stale}>${content}</div>`;
   }
 
   /**
@@ -187,8 +209,7 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
       if (this.call || this._capabilitySource()) return;
       this.#warned = true;
       console.warn(
-        `callcaps: <${this.localName}> has no call${'capabilities' in this ? ' and no capabilities' : ''}: ` +
-          'it offers nothing until you set its `.call` property.',
+        `callcaps: <${this.localName}> has no call: it offers nothing until you set its \`.call\`.`,
       );
     }, (this.constructor as typeof CallcapsElement).missingCallWarningDelay);
   }
@@ -251,23 +272,18 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
       : nothing}</div>`;
   }
 
-  /** One button: a toggle when `pressed` is set; when not `allowed`, inert with the reason as title and description. */
+  /** One button; when not `allowed`, inert with the reason as title and description. */
   protected _control(o: ControlOptions): TemplateResult {
     const reasonId = o.allowed || !o.reason ? undefined : `${o.id ?? o.part}-reason`;
     return html`<button
         part=${o.part}
         class=${o.look ?? nothing}
         aria-label=${o.text === undefined ? nothing : o.label}
-        aria-pressed=${o.pressed === undefined ? nothing : String(o.pressed)}
-        aria-expanded=${o.expanded === undefined ? nothing : String(o.expanded)}
         aria-disabled=${o.allowed ? nothing : 'true'}
         aria-describedby=${reasonId ?? nothing}
         title=${reasonId ? o.reason! : nothing}
-        data-mode=${o.mode ?? nothing}
         @click=${() => o.allowed && o.onClick()}
-      >${o.icon ? html`<slot name=${o.slot ?? `${o.part}-icon`}>${o.icon}</slot>` : nothing}<span class="label"
-          >${o.text ?? o.label}</span
-        ></button
+      >${o.text ?? o.label}</button
       >${reasonId ? html`<span id=${reasonId} hidden>${o.reason}</span>` : nothing}`;
   }
 }
