@@ -124,13 +124,6 @@ export const styles = css`
     width: 100%;
     border-color: transparent;
   }
-  /* A state layer over any background, light or dark: hover, then press. */
-  button:not([aria-disabled]):hover {
-    box-shadow: inset 0 0 0 99px color-mix(in srgb, currentColor 10%, transparent);
-  }
-  button:not([aria-disabled]):active {
-    box-shadow: inset 0 0 0 99px color-mix(in srgb, currentColor 20%, transparent);
-  }
   .menu [aria-checked='true'] {
     font-weight: 600;
     border-color: var(--_accent);
@@ -147,5 +140,8 @@ export const styles = css`
     display: inline-flex;
     flex-direction: column;
     gap: 2px;
+  }
+  [part~='status']:not(:empty) {
+    padding: 4px var(--_controls-gap);
   }
 `;
