@@ -64,6 +64,7 @@
   function run(call) {
     window.demoCall = call; // for the console and the end-to-end tests
     for (const id of ['controls', 'waiting', 'panel', 'lobby-room']) $(id).call = call;
+    keepThroughReconnecting(call);
 
     call.connection$.subscribe((state) => ($('connection').textContent = CONNECTION[state] || state));
     // Why the connection ended, when it was not by leaving (the server unreachable for good, a token expired…).
@@ -73,7 +74,8 @@
 
     let left = null;
     call.access$.subscribe((access) => {
-      if (left) return;
+      // While reconnecting the access is not known: the call stays on screen (see keepThroughReconnecting).
+      if (left || access.level === 'unknown') return;
       const inCall = access.level === 'full' || access.level === 'none';
       $('call').hidden = !inCall;
       $('lobby').hidden = access.level !== 'lobby';
@@ -84,7 +86,8 @@
       left = reason;
       $('call').hidden = true;
       $('lobby').hidden = reason !== 'denied';
-      showNotice(LEFT[reason] || `You are out of the call (${reason}).`);
+      // A denied knocker reads the denial in the lobby's own status, once.
+      if (reason !== 'denied') showNotice(LEFT[reason] || `You are out of the call (${reason}).`);
       stopPreview();
     });
 
@@ -119,6 +122,20 @@
         },
       );
     }
+  }
+
+  // The lobby starts with the name given on the join form and says which room it is.
+  const lobby = $('lobby-room');
+  if (name) lobby.name = name;
+  lobby.roomName = room;
+
+  // While reconnecting, the call stays on screen, dimmed, under the connection banner;
+  // the elements keep their own content inert.
+  function keepThroughReconnecting(call) {
+    call.connection$.subscribe((state) => {
+      document.body.dataset.connection = state;
+      $('tiles').inert = state === 'reconnecting';
+    });
   }
 
   function stopPreview() {
