@@ -48,8 +48,12 @@ export const styles = css`
   }
   .lobby {
     display: grid;
+    justify-items: start;
     gap: var(--_room-gap);
     padding: var(--_room-gap);
+  }
+  input {
+    justify-self: stretch;
   }
   .title {
     font-size: 18px;
@@ -59,6 +63,7 @@ export const styles = css`
   form {
     display: grid;
     justify-items: start;
+    justify-self: stretch;
     gap: 4px;
   }
   p {
