@@ -88,10 +88,13 @@ describe('notices, end to end', () => {
     await fromRowMenu(owner.page, 'Guest', 'send-audio');
     await expectNotice(guest, 'A host lets you speak now.', [owner, bystander]);
 
-    // Promoted: the panel appears, and the guest is told why.
+    // No empty "Host tools" landmark for a guest; promoted, the panel appears, and the guest is told why.
+    assert.equal(await guest.page.locator('aside.side').isVisible(), false);
+    assert.equal(await guest.page.getByRole('complementary', { name: 'Host tools' }).count(), 0);
     await fromRowMenu(owner.page, 'Guest', 'role-option', 'moderator');
     await expectNotice(guest, 'A host made you moderator.', [owner, bystander]);
     await row(guest.page, 'Ada').waitFor();
+    assert.equal(await guest.page.locator('aside.side').isVisible(), true);
     await expectClean();
 
     // Removed: told once, by the page (the call, controls included, goes away).

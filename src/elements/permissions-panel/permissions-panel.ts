@@ -679,7 +679,7 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     const { caps, t } = ctx;
     const mc = caps.member;
     if (!this.call || !(mc.permissions || mc.remove || caps.admit || mc.muteAudio.on || mc.muteAudio.off || mc.muteVideo.on || mc.muteVideo.off)) {
-      // The list goes away (while reconnecting, too): the next one starts at the top.
+      // The list goes away (no longer a host; while reconnecting it stays, inert): the next one starts at the top.
       this.#top = 0;
       return nothing;
     }
