@@ -141,7 +141,12 @@ export const styles = css`
     flex-direction: column;
     gap: 2px;
   }
+  /* A notice (or a request sent) reads as a note under the bar. */
   [part~='status']:not(:empty) {
-    padding: 4px var(--_controls-gap);
+    margin-top: 4px;
+    padding: 4px 12px;
+    border-radius: var(--_radius);
+    background: var(--_control);
+    color: var(--_on-control);
   }
 `;
