@@ -288,12 +288,12 @@ export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
       </form>`;
     } else if (state === 'waiting') {
       body = this._control({
-          part: 'cancel',
-          label: t.cancel,
-          allowed: connected,
-          reason: this._notReadyReason,
-          onClick: () => void this._act('leave', []),
-        });
+        part: 'cancel',
+        label: t.cancel,
+        allowed: connected,
+        reason: this._notReadyReason,
+        onClick: () => void this._act('leave', []),
+      });
     }
     // One status, always in place so that what appears in it is announced once.
     return html`<div part="lobby" class="lobby" data-state=${state}>
