@@ -65,8 +65,10 @@ const TICK_MS = 30_000;
 
 /**
  * The waiting room, with two faces: for those who may admit, the live list of
- * knockers; for someone in the lobby, the form to knock and its status.
- * Otherwise it renders nothing.
+ * knockers (as the permissions panel's rows: initial, name, how long); for
+ * someone in the lobby, one card with the room's name, that a host lets people
+ * in, the name already given, and one state at a time (form, waiting,
+ * admitted, denied). Otherwise it renders nothing (and reflects `empty`).
  *
  * @tagname waiting-room
  * @summary Knockers to admit or deny (hosts), or the lobby's knock form and status (guests).
