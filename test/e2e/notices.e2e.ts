@@ -150,7 +150,7 @@ describe('notices, end to end', () => {
     const owner = await join('demo-public', { owner: 'Ada' });
     await tile(owner.page, 'Ada').waitFor();
     const page = owner.page;
-    // The page's sockets, recorded; while \`offline\`, new ones go nowhere. Then the live one is closed.
+    // The page's sockets, recorded; while `offline`, new ones go nowhere. Then the live one is closed.
     await page.addInitScript(() => {
       const w = window as any;
       const Native = WebSocket;
@@ -173,6 +173,7 @@ describe('notices, end to end', () => {
     await page.locator('body[data-connection="reconnecting"]').waitFor();
     await page.locator('#call').waitFor({ state: 'visible' });
     await page.locator('#controls [part~="reconnecting"]', { hasText: 'Reconnecting' }).waitFor();
+    assert.equal(await page.locator('#controls [part~="reconnecting"]').getAttribute('role'), 'status');
     assert.equal(await page.locator('#controls .frame[inert]').count(), 1);
     assert.equal(await control(page, 'leave').isVisible(), true, 'the controls stay');
     await screenshot(page, 'reconnecting');
