@@ -20,7 +20,7 @@ async function bundle(): Promise<string> {
       nodeResolve({ browser: true }),
       typescript({
         // The sources, the bench page and the test double, compiled with the
-        // project's settings (legacy decorators, no define semantics).
+        // project's settings (no define semantics: a field initialiser is an assignment, which lit's accessors need).
         tsconfig: false,
         filterRoot: '.',
         include: ['src/**/*.ts', 'bench/**/*.ts', 'test/elements/**/*.ts'],

@@ -73,6 +73,7 @@
       const [kind, deviceId] = event.detail.args;
       call.media.selectDevice(kind, deviceId).catch((error) => showNotice(`Could not switch devices: ${error.message}`));
     });
+    keepThroughReconnecting(call);
 
     call.connection$.subscribe((state) => ($('connection').textContent = CONNECTION[state] || state));
     // Why the connection ended, when it was not by leaving (the server unreachable for good, a token expired…).
@@ -82,7 +83,8 @@
 
     let left = null;
     call.access$.subscribe((access) => {
-      if (left) return;
+      // While reconnecting the access is not known: the call stays on screen (see keepThroughReconnecting).
+      if (left || access.level === 'unknown') return;
       const inCall = access.level === 'full' || access.level === 'none';
       $('call').hidden = !inCall;
       $('lobby').hidden = access.level !== 'lobby';
@@ -93,7 +95,22 @@
       left = reason;
       $('call').hidden = true;
       $('lobby').hidden = reason !== 'denied';
-      showNotice(LEFT[reason] || `You are out of the call (${reason}).`);
+      // A denied knocker reads the denial in the lobby's own status, once.
+      if (reason !== 'denied') showNotice(LEFT[reason] || `You are out of the call (${reason}).`);
+    });
+  }
+
+  // The lobby starts with the name given on the join form and says which room it is.
+  const lobby = $('lobby-room');
+  if (name) lobby.name = name;
+  lobby.roomName = room;
+
+  // While reconnecting, the call stays on screen, dimmed, under the connection banner;
+  // the elements keep their own content inert.
+  function keepThroughReconnecting(call) {
+    call.connection$.subscribe((state) => {
+      document.body.dataset.connection = state;
+      $('tiles').inert = state === 'reconnecting';
     });
   }
 })();

@@ -238,6 +238,11 @@
       endDenied: "Seul un hôte peut terminer l'appel pour tous", endConfirm: "Terminer l'appel pour tout le monde ?",
       endConfirmYes: 'Terminer pour tous', cancel: 'Annuler', leave: 'Quitter',
       requested: 'Votre demande a été envoyée aux hôtes', more: 'Plus de commandes',
+      mutedByHost: 'Un hôte a coupé votre micro.', videoStoppedByHost: 'Un hôte a coupé votre caméra.',
+      granted: 'Un hôte vous permet maintenant de {what}.', revoked: 'Un hôte ne vous permet plus de {what}.',
+      presence: "apparaître dans l'appel", audio: 'parler', video: 'utiliser votre caméra', screen: 'partager votre écran',
+      declined: 'Un hôte a refusé votre demande.', roleChanged: 'Un hôte vous a nommé {role}.',
+      removed: "Un hôte vous a retiré de l'appel.", reconnecting: "Reconnexion à l'appel…",
     },
     'permissions-panel': {
       title: 'Participants', search: 'Rechercher des participants', count: '{count} participants', countOne: '1 participant',
@@ -257,6 +262,8 @@
       admitAll: 'Faire entrer tout le monde', denyAll: 'Refuser tout le monde', nameLabel: 'Votre nom',
       knock: 'Demander à entrer', waiting: "En attente de l'hôte…", denied: "L'hôte ne vous a pas fait entrer.",
       cancel: 'Annuler', justNow: 'vient d’arriver', waited: 'attend depuis {minutes} min',
+      private: 'Salle privée : un hôte vous fait entrer', admitted: 'Vous êtes entré : un hôte vous a fait entrer.',
+      reconnecting: "Reconnexion à l'appel…",
     },
   };
   $('language').addEventListener('change', () => {

@@ -105,8 +105,11 @@ describe('a call, end to end', () => {
       .locator('#waiting [part~="waiting-participant"]', { hasText: 'Knocker Two' })
       .locator('[part~="deny"]')
       .click();
-    await second.page.locator('#notice', { hasText: 'did not let you in' }).waitFor();
-    assert.match(await second.page.locator('#lobby-room [part~="status"]').innerText(), /denied|not let you in/i);
+    // The denial reads once: in the lobby's status, not again in the page's notice.
+    await second.page.locator('#lobby-room [part~="lobby"][data-state="denied"]').waitFor();
+    assert.match(await second.page.locator('#lobby-room [part~="status"]').innerText(), /not let you in/i);
+    assert.equal(await second.page.getByText('The host did not let you in.').filter({ visible: true }).count(), 1);
+    assert.equal(await second.page.locator('#notice').isVisible(), false);
     assert.equal(await tile(owner.page, 'Knocker Two').count(), 0);
     await expectCleanPages();
   });

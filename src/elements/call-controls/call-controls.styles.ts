@@ -124,13 +124,6 @@ export const styles = css`
     width: 100%;
     border-color: transparent;
   }
-  /* A state layer over any background, light or dark: hover, then press. */
-  button:not([aria-disabled]):hover {
-    box-shadow: inset 0 0 0 99px color-mix(in srgb, currentColor 10%, transparent);
-  }
-  button:not([aria-disabled]):active {
-    box-shadow: inset 0 0 0 99px color-mix(in srgb, currentColor 20%, transparent);
-  }
   .menu [aria-checked='true'] {
     font-weight: 600;
     border-color: var(--_accent);
@@ -147,5 +140,13 @@ export const styles = css`
     display: inline-flex;
     flex-direction: column;
     gap: 2px;
+  }
+  /* A notice (or a request sent) reads as a note under the bar. */
+  [part~='status']:not(:empty) {
+    margin-top: 4px;
+    padding: 4px 12px;
+    border-radius: var(--_radius);
+    background: var(--_control);
+    color: var(--_on-control);
   }
 `;

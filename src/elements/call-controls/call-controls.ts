@@ -1,8 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { live } from 'lit/directives/live.js';
-import type { OnOff } from '../../core/capabilities.js';
-import type { Member, RequestKind, RoomState } from '../../core/call.js';
+import type { CallCapabilitiesState, OnOff } from '../../core/capabilities.js';
+import type { Call, LeftReason, Member, PermissionRequest, RequestKind, RoomState } from '../../core/call.js';
 import { ObservableController } from '../../controllers/observable-controller.js';
 import { CallcapsElement, type CallAction, type CapabilitiesSource } from '../shared/callcaps-element.js';
 import { icons, type IconName } from '../shared/icons.js';
@@ -80,6 +78,22 @@ export interface CallControlsStrings extends CommonStrings {
   cancel: string;
   leave: string;
   requested: string;
+  /** Notices: what a host did to the participant (shown in `status` and announced once). */
+  mutedByHost: string;
+  videoStoppedByHost: string;
+  /** A permission given back, and one taken: `{what}` is one of `presence`, `audio`, `video`, `screenshare` below. */
+  granted: string;
+  revoked: string;
+  /** What each kind of permission lets the participant do (completes `granted` and `revoked`). */
+  presence: string;
+  audio: string;
+  video: string;
+  screen: string;
+  /** A request the hosts turned down (one they grant reads as `granted`). */
+  declined: string;
+  /** `{role}` is the new call role. */
+  roleChanged: string;
+  removed: string;
   /** The overflow menu's button (and the menu's name) in the compact layout. */
   more: string;
 }
@@ -141,6 +155,17 @@ export const CALL_CONTROLS_STRINGS: CallControlsStrings = {
   cancel: 'Cancel',
   leave: 'Leave',
   requested: 'Your request was sent to the hosts',
+  mutedByHost: 'A host muted your microphone.',
+  videoStoppedByHost: 'A host turned off your camera.',
+  granted: 'A host lets you {what} now.',
+  revoked: 'A host no longer lets you {what}.',
+  presence: 'be seen in the call',
+  audio: 'speak',
+  video: 'use your camera',
+  screen: 'share your screen',
+  declined: 'A host declined your request.',
+  roleChanged: 'A host made you {role}.',
+  removed: 'A host removed you from the call.',
   more: 'More controls',
 };
 
@@ -196,6 +221,21 @@ interface Control {
   look?: string;
   expanded?: boolean;
   onClick: () => void;
+}
+
+/** What the participant may do, per kind of request (presence first: it carries the others). */
+const HOLDS: Record<RequestKind, (caps: CallCapabilitiesState, self: Member) => boolean> = {
+  presence: (_, self) => self.permissions.hasPresence,
+  audio: (caps) => caps.self.muteAudio.off,
+  video: (caps) => caps.self.muteVideo.off,
+  screenshare: (caps) => caps.screenshare,
+};
+
+/** The participant as last seen with known capabilities, and what it had asked for. */
+interface Seen {
+  self: Member;
+  caps: CallCapabilitiesState;
+  asked: readonly RequestKind[];
 }
 
 /** The controls that go to the overflow menu in the compact layout. */
@@ -269,7 +309,10 @@ const OVERFLOW = ['deafen', 'lock', 'layout', 'record', 'dialpad', 'devices'];
  * @csspart more - The overflow menu's button (compact layout, when any control overflows).
  * @csspart menu - The overflow menu; its items keep their parts (`lock`, `record`…).
  * @csspart locked - The lock badge on a control the participant cannot use (its reason is the control's description and title).
- * @csspart status - The aria-live status line (reconnecting, request sent).
+ * @csspart status - The aria-live status line: a request sent, and notices of what a host did to the participant (muted, a permission taken or given back, a request approved or declined, a new role, removed); cleared by the participant's next action.
+ * @csspart reconnecting - The banner shown while reconnecting, over the last controls (dimmed and inert).
+ *
+ * @attr empty - Present while the element renders nothing, so that a page can hide its container.
  *
  * @cssproperty --call-controls-gap - Space between controls (falls back to `--callcaps-gap`).
  * @cssproperty --call-controls-background - Background of the bar and its popups (falls back to `--callcaps-surface`).
@@ -289,6 +332,17 @@ const OVERFLOW = ['deafen', 'lock', 'layout', 'record', 'dialpad', 'devices'];
  */
 export class CallControls extends CallcapsElement<CallControlsStrings> {
   static override styles = [base, styles];
+  static override properties = {
+    _local: { state: true },
+    _open: { state: true },
+    _devices: { state: true },
+    _chosen: { state: true },
+    _status: { state: true },
+    _narrow: { state: true },
+    capabilities: { attribute: false },
+    controls: {},
+    variant: { reflect: true },
+  };
 
   /** With `variant="auto"`, the element lays itself out compact below this width, in CSS pixels. */
   static compactWidth = 600;
@@ -296,26 +350,32 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
   protected override readonly _defaults = CALL_CONTROLS_STRINGS;
   readonly #self = new ObservableController<Member | null>(this, null);
   readonly #room = new ObservableController<RoomState | null>(this, null);
+  readonly #requests = new ObservableController<readonly PermissionRequest[]>(this, []);
+  readonly #left = new ObservableController<LeftReason | null>(this, null);
 
-  @state() private _local: LocalState = {
+  private _local: LocalState = {
     audio_muted: false, video_muted: false, screenshare: false, handraised: false, deaf: false, locked: false, recording: false,
   };
-  @state() private _open: 'dialpad' | 'devices' | 'end' | 'more' | null = null;
-  @state() private _devices: MediaDeviceInfo[] = [];
-  @state() private _chosen: Record<string, string> = {};
-  @state() private _status = '';
-  @state() private _narrow = false;
+  private _open: 'dialpad' | 'devices' | 'end' | 'more' | null = null;
+  private _devices: MediaDeviceInfo[] = [];
+  private _chosen: Record<string, string> = {};
+  private _status = '';
+  private _narrow = false;
 
   /** Capabilities to gate on without a call (a `SelfCapabilities` or an Observable of the state); they win over the call's. */
-  @property({ attribute: false }) capabilities?: CapabilitiesSource;
+  capabilities?: CapabilitiesSource;
 
   /** Space-separated part names that narrow what is offered (it never offers what is not granted); unset offers all. */
-  @property() controls?: string;
+  controls?: string;
 
   /** `full` (icons and labels), `compact` (icons whose tooltips are their names, the less common controls in a "More" menu), or `auto`: compact while narrower than `CallControls.compactWidth`. */
-  @property({ reflect: true }) variant: 'auto' | 'full' | 'compact' = 'auto';
+  variant: 'auto' | 'full' | 'compact' = 'auto';
 
   #offered: ReadonlySet<string> | null = null;
+  #seen: Seen | null = null;
+  #leftSeen: LeftReason | null = null;
+  /** Channels the participant muted itself (with these controls) since its last change: no host did that. */
+  #own = new Set<unknown>();
   #resize?: ResizeObserver;
   #sized?: Element;
   /** Where focus goes after the next update (a selector, or `first`/`last` of the menu's items). */
@@ -333,6 +393,9 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     super._bind();
     this.#self.source = this.call?.self$;
     this.#room.source = this.call?.room$;
+    this.#requests.source = this.call?.requests$;
+    this.#left.source = this.call?.left$;
+    this.#seen = this.#leftSeen = null;
   }
 
   override connectedCallback(): void {
@@ -368,6 +431,52 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
       const names = this.controls?.split(/\s+/).filter(Boolean);
       this.#offered = names ? new Set(names) : null;
     }
+    this.#notice();
+  }
+
+  /**
+   * Tells the participant what happened to it: compares the participant and
+   * its capabilities with the last ones known (so nothing is told twice, and
+   * what changed while reconnecting is told once back), with what it had
+   * asked for, and why it left. The notice replaces the status line.
+   */
+  #notice(): void {
+    const t = this.t;
+    const self = this.#self.value;
+    const left = this.#left.value;
+    if (left !== this.#leftSeen && (this.#leftSeen = left) === 'removed') this._status = t.removed;
+    if (!self || !this._ready) return;
+    const caps = this._caps;
+    const asked = this.#requests.value.find((r) => r.member_id === self.id)?.permissions ?? [];
+    const seen = this.#seen;
+    this.#seen = { self, caps, asked };
+    if (!seen || seen.self.id !== self.id) return;
+    const before = seen.self;
+    const notes: string[] = [];
+    if (before.role !== self.role) notes.push(format(t.roleChanged, { role: self.role }));
+    else {
+      for (const [kind, holds] of Object.entries(HOLDS) as [RequestKind, (typeof HOLDS)[RequestKind]][]) {
+        const has = holds(caps, self);
+        if (has === holds(seen.caps, before)) continue;
+        notes.push(format(t[has ? 'granted' : 'revoked'], { what: t[kind === 'screenshare' ? 'screen' : kind] }));
+        if (kind === 'presence') break;
+      }
+      if (seen.asked.some((kind) => !asked.includes(kind) && !HOLDS[kind](caps, self))) notes.push(t.declined);
+      if (!notes.length) {
+        if (!before.audio_muted && self.audio_muted && !this.#own.has('audio')) notes.push(t.mutedByHost);
+        if (!before.video_muted && self.video_muted && !this.#own.has('video')) notes.push(t.videoStoppedByHost);
+      }
+    }
+    if (before !== self) this.#own.clear();
+    if (notes.length) this._status = notes.join(' ');
+    else if (seen.asked.length && !asked.length && this._status === t.requested) this._status = '';
+  }
+
+  /** Any action of the participant clears the status line: what it said is no longer the news. */
+  protected override _act<A extends CallAction>(action: A, args: Parameters<Call[A]>, fallback?: () => void): Promise<boolean> {
+    this._status = '';
+    if (action === 'mute') for (const channel of args[0] as string[]) this.#own.add(channel);
+    return super._act(action, args, fallback);
   }
 
   protected override updated(): void {
@@ -606,8 +715,13 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
         ?disabled=${!granted}
         title=${granted ? nothing : reason}
         aria-describedby=${granted ? nothing : 'layout-reason'}
-        .value=${live(room.layout)}
-        @change=${(event: Event) => void this._act('setLayout', [(event.target as HTMLSelectElement).value])}
+        .value=${room.layout}
+        @change=${async ({ target }: Event) => {
+          const select = target as HTMLSelectElement;
+          await this._act('setLayout', [select.value]);
+          // The room's layout, whatever came of it (refused, cancelled): the select never shows a layout the room does not have.
+          select.value = this.#room.value?.layout ?? select.value;
+        }}
       >
         ${room.layouts.map((layout) => html`<option value=${layout} ?selected=${layout === room.layout}>${layout}</option>`)}
       </select>${reasonSpan}`;
@@ -659,13 +773,13 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     return nothing;
   }
 
-  override render() {
+  protected override _render() {
     if (!this.call && !this.capabilities) return nothing;
     const t = this.t;
     const caps = this._caps;
     const s = this.#state();
     const self = this.#self.value;
-    const joined = this._ready && (!this.call || !!self);
+    const joined = (this._ready || this._stale) && (!this.call || !!self);
     const compact = this.#compact;
     const menuOpen = compact && this._open === 'more';
     // In the compact layout the less common controls live in the menu, rendered only while it is open.
@@ -744,7 +858,7 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
           </div>`
         : nothing}
       ${this.#renderPopup()}
-      <div part="status" role="status">${this._ready ? this._status : this._connection.value === 'reconnecting' ? t.reconnecting : ''}</div>
+      <div part="status" role="status">${this._status}</div>
       ${this._renderError()}`;
   }
 }

@@ -1,5 +1,4 @@
 import { html, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
 import { can, type CallCapabilitiesState } from '../../core/capabilities.js';
 import type { RequestKind } from '../../core/call.js';
 import { CallcapsElement, type CapabilitiesSource } from '../shared/callcaps-element.js';
@@ -30,29 +29,36 @@ function verdict(state: CallCapabilitiesState, flag: string, canRequest: boolean
  * @slot - The content shown when granted (or, with `gating="disable"`, shown inert when not).
  * @slot fallback - Shown instead when not granted (with `gating="hide"`).
  *
- * @csspart content - The wrapper of the content when it is shown inert and `aria-disabled`.
+ * @csspart content - The wrapper of the content when it is shown inert and `aria-disabled` (not granted with `gating="disable"`, or while reconnecting).
  *
  * @cssproperty --capability-gate-disabled-opacity - Opacity of inert content (0.5).
  */
 export class CapabilityGate extends CallcapsElement<CommonStrings> {
   static override styles = styles;
+  static override properties = {
+    capabilities: { attribute: false },
+    capability: {},
+    require: {},
+    mode: {},
+    status: { reflect: true },
+  };
 
   protected override readonly _defaults = COMMON_STRINGS;
 
   /** Capabilities to gate on without a call (a `SelfCapabilities` or an Observable of the state); they win over the call's. */
-  @property({ attribute: false }) capabilities?: CapabilitiesSource;
+  capabilities?: CapabilitiesSource;
 
   /** Space-separated flags of the grammar, e.g. `member.remove lock.on`. */
-  @property() capability = '';
+  capability = '';
 
   /** `all` (default): every flag must be granted; `any`: one is enough. */
-  @property() require: 'all' | 'any' = 'all';
+  require: 'all' | 'any' = 'all';
 
   /** `can-request`: the content also shows when the matching `request.*` flag is held (audio, video, screen share). */
-  @property() mode: 'grant' | 'can-request' = 'grant';
+  mode: 'grant' | 'can-request' = 'grant';
 
   /** Whether the content shows: `granted`, `requestable` (via `can-request`) or `denied` (also before capabilities are known). Read-only; reflected for CSS. */
-  @property({ reflect: true }) status: 'granted' | 'requestable' | 'denied' = 'denied';
+  status: 'granted' | 'requestable' | 'denied' = 'denied';
 
   protected override _capabilitySource(): CapabilitiesSource | undefined {
     return this.capabilities ?? super._capabilitySource();
@@ -70,12 +76,13 @@ export class CapabilityGate extends CallcapsElement<CommonStrings> {
     const pick = this.require === 'any' ? 'some' : 'every';
     const shown = verdicts[pick]((v) => v !== 'denied');
     const granted = verdicts[pick]((v) => v === 'granted');
-    this.status = !this._ready || !flags.length || !shown ? 'denied' : granted ? 'granted' : 'requestable';
+    this.status = !(this._ready || this._stale) || !flags.length || !shown ? 'denied' : granted ? 'granted' : 'requestable';
   }
 
   override render() {
-    if (this.status !== 'denied') return html`<slot></slot>`;
-    if (this.gating === 'disable') return html`<div part="content" role="group" inert aria-disabled="true"><slot></slot></div>`;
+    // While reconnecting, the content last granted stays, inert.
+    if (this.status !== 'denied' && !this._stale) return html`<slot></slot>`;
+    if (this.status !== 'denied' || this.gating === 'disable') return html`<div part="content" role="group" inert aria-disabled="true"><slot></slot></div>`;
     return html`<slot name="fallback"></slot>`;
   }
 }

@@ -1,6 +1,6 @@
 import { css } from 'lit';
 
-// The state layer and the icon slash are written as in call-controls: one visual language.
+// The icon slash is written as in call-controls, the state layer and the avatar are shared (styles.ts): one visual language.
 export const styles = css`
   :host {
     --_panel-gap: var(--permissions-panel-gap, var(--_gap));
@@ -58,15 +58,6 @@ export const styles = css`
   .row[part~='request'] {
     --_bg: color-mix(in srgb, var(--_accent) 12%, var(--_panel-background));
   }
-  .avatar {
-    flex: none;
-    width: 32px;
-    line-height: 32px;
-    border-radius: 50%;
-    background: var(--_accent);
-    color: var(--_on-accent);
-    text-align: center;
-  }
   .who {
     flex: 1;
     min-width: 0;
@@ -109,10 +100,6 @@ export const styles = css`
     border-color: transparent;
     background: none;
     color: inherit;
-  }
-  /* A state layer over any background, light or dark. */
-  button:not([aria-disabled]):hover {
-    box-shadow: inset 0 0 0 99px color-mix(in srgb, currentColor 10%, transparent);
   }
   /* The menu and the confirmation: in the top layer (popover), anchored to their button (centred where anchors are not supported). */
   [aria-expanded='true'] {

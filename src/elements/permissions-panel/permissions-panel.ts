@@ -1,5 +1,4 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { CallCapabilitiesState } from '../../core/capabilities.js';
@@ -251,6 +250,9 @@ interface Button {
  * @csspart remove-confirm - The confirmation of `remove` (an alert dialog in place of the menu).
  * @csspart remove-confirm-yes - Confirms the removal.
  * @csspart remove-cancel - Cancels the removal (focused first).
+ * @csspart reconnecting - The banner shown while reconnecting, over the last list (dimmed and inert).
+ *
+ * @attr empty - Present while the element renders nothing (a participant who is not a host), so that a page can hide its container.
  *
  * @cssproperty --permissions-panel-gap - Space between controls (falls back to `--callcaps-gap`).
  * @cssproperty --permissions-panel-background - Background (falls back to `--callcaps-surface`).
@@ -272,6 +274,7 @@ interface Button {
  */
 export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
   static override styles = [base, styles];
+  static override properties = { _query: { state: true }, _open: { state: true }, _confirm: { state: true } };
 
   protected override readonly _defaults = PERMISSIONS_PANEL_STRINGS;
   readonly #participants = new ObservableController<readonly Member[]>(this, []);
@@ -279,11 +282,11 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
   readonly #room = new ObservableController<RoomState | null>(this, null);
   readonly #requests = new ObservableController<readonly PermissionRequest[]>(this, []);
 
-  @state() private _query = '';
+  private _query = '';
   /** The open menu: a member id, `*` for everyone's, or null. */
-  @state() private _open: string | null = null;
+  private _open: string | null = null;
   /** Whether the open menu shows the removal's confirmation instead. */
-  @state() private _confirm = false;
+  private _confirm = false;
 
   #context?: RowContext;
   /** The list after search and attention ordering. */
@@ -671,12 +674,12 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     >${body}</div>`;
   }
 
-  override render() {
+  protected override _render() {
     const ctx = this.#context!;
     const { caps, t } = ctx;
     const mc = caps.member;
     if (!this.call || !(mc.permissions || mc.remove || caps.admit || mc.muteAudio.on || mc.muteAudio.off || mc.muteVideo.on || mc.muteVideo.off)) {
-      // The list goes away (while reconnecting, too): the next one starts at the top.
+      // The list goes away (no longer a host; while reconnecting it stays, inert): the next one starts at the top.
       this.#top = 0;
       return nothing;
     }

@@ -1,5 +1,4 @@
-import { html, LitElement, nothing, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, LitElement, nothing, type CSSResultGroup, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { BehaviorSubject, map, type Observable } from 'rxjs';
 import { NO_CAPABILITIES, type CallCapabilitiesState } from '../../core/capabilities.js';
 import type { Call, ConnectionState } from '../../core/call.js';
@@ -26,7 +25,7 @@ const NO_CALL_CONNECTION: Observable<ConnectionState> = new BehaviorSubject<Conn
 const isSelfCapabilities = (source: CapabilitiesSource): source is SelfCapabilities =>
   'known$' in source && 'state$' in source;
 
-/** One control, as `_control()` renders it. */
+/** One button, as `_control()` renders it. */
 export interface ControlOptions {
   /** The part name (and, with `id`, what the reason's id derives from). */
   part: string;
@@ -38,20 +37,10 @@ export interface ControlOptions {
   allowed: boolean;
   /** Why it does nothing (shown as title and accessible description). */
   reason?: string;
-  /** `aria-pressed` for toggles; leave undefined for plain buttons. */
-  pressed?: boolean;
-  /** An icon with a slot to replace it (slot name `<slot>-icon`). */
-  icon?: TemplateResult;
-  /** The name of the slot that replaces the icon. */
-  slot?: string;
-  /** `data-mode`, e.g. `request`. */
-  mode?: string;
   /** A unique id stem for the reason, where the part repeats (rows). */
   id?: string;
   /** A class for the look (`danger`, `primary`). */
   look?: string;
-  /** `aria-expanded`, for buttons that open a popup. */
-  expanded?: boolean;
   onClick: () => void;
 }
 
@@ -65,24 +54,33 @@ export interface ControlOptions {
 export class CallcapsElement<S extends CommonStrings = CommonStrings> extends LitElement {
   static override styles: CSSResultGroup = [base];
 
+  // \`static properties\` rather than decorators: no decorator helpers in the bundle.
+  static override properties: PropertyDeclarations = {
+    _error: { state: true },
+    call: { attribute: false },
+    gating: { reflect: true },
+    theme: { reflect: true },
+    strings: { attribute: false },
+  };
+
   protected readonly _capabilities = new ObservableController<CallCapabilitiesState>(this, NO_CAPABILITIES);
   protected readonly _known = new ObservableController<boolean>(this, false);
   protected readonly _connection = new ObservableController<ConnectionState>(this, 'connecting');
 
   /** The message of the last failed action, shown until dismissed or the next action. */
-  @state() protected _error = '';
+  protected _error = '';
 
   /** The `Call` to bind to; the element reads its state and sends actions through it. */
-  @property({ attribute: false }) call?: Call;
+  call?: Call;
 
   /** How absent capabilities show: `hide` removes the control, `disable` shows it disabled with the reason. */
-  @property({ reflect: true }) gating: Gating = 'hide';
+  gating: Gating = 'hide';
 
   /** `light` or `dark`; unset follows the user's `prefers-color-scheme`. */
-  @property({ reflect: true }) theme?: 'light' | 'dark';
+  theme?: 'light' | 'dark';
 
   /** Replacements for any user-visible string (English by default); `{name}`-style placeholders are filled in. */
-  @property({ attribute: false }) strings: Partial<S> = {};
+  strings: Partial<S> = {};
 
   /** The English strings of the element. */
   protected readonly _defaults!: S;
@@ -92,6 +90,8 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
   #warnTimer?: ReturnType<typeof setTimeout>;
   #limit = 0;
   #growing = false;
+  /** The capabilities last known. */
+  #last = NO_CAPABILITIES;
 
   /** The effective strings: the defaults with `strings` on top. */
   protected get t(): S {
@@ -107,9 +107,19 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
     return this._known.value && this._connection.value === 'connected';
   }
 
-  /** The capabilities to gate on: nothing at all until ready. */
+  /**
+   * Whether the element shows the call as it was before the link was lost:
+   * reconnecting after having been connected. Its content stays on screen,
+   * inert, under a banner (see `render()`).
+   */
+  protected get _stale(): boolean {
+    // The client goes `reconnecting` only after it was connected.
+    return this._connection.value === 'reconnecting';
+  }
+
+  /** The capabilities to gate on: nothing at all until ready; while stale, the last ones known (the content is inert then). */
   protected get _caps(): CallCapabilitiesState {
-    return this._ready ? this._capabilities.value : NO_CAPABILITIES;
+    return this._ready ? (this.#last = this._capabilities.value) : this._stale ? this.#last : NO_CAPABILITIES;
   }
 
   /** Why nothing is actionable, while not ready. */
@@ -154,6 +164,7 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
       this._known.source = source.pipe(map(() => true));
     }
     this._connection.source = this.call ? this.call.connection$ : NO_CALL_CONNECTION;
+    this.#last = NO_CAPABILITIES;
   }
 
   /** Whether a change of these properties needs `_bind()`. */
@@ -163,6 +174,25 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
 
   protected override willUpdate(changed: PropertyValues): void {
     if (this._sourcesChanged(changed)) this._bind();
+  }
+
+  /** What the element shows; `nothing` when it has nothing to offer. */
+  protected _render(): unknown {
+    return nothing;
+  }
+
+  /**
+   * The element's content, kept on screen while reconnecting: dimmed, inert
+   * (nothing actionable while capabilities are not known) and under a
+   * "Reconnecting…" banner. Reflects `empty` while there is nothing to show.
+   */
+  protected override render(): unknown {
+    const content = this._render();
+    this.toggleAttribute('empty', content === nothing);
+    return content === nothing
+      ? content
+      : html`<div part="reconnecting" class="banner" role="status">${this._stale ? this.t.reconnecting : ''}</div
+          ><div class="frame" ?inert=${this._stale}>${content}</div>`;
   }
 
   /**
@@ -179,8 +209,7 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
       if (this.call || this._capabilitySource()) return;
       this.#warned = true;
       console.warn(
-        `callcaps: <${this.localName}> has no call${'capabilities' in this ? ' and no capabilities' : ''}: ` +
-          'it offers nothing until you set its `.call` property.',
+        `callcaps: <${this.localName}> has no call: it offers nothing until you set its \`.call\`.`,
       );
     }, (this.constructor as typeof CallcapsElement).missingCallWarningDelay);
   }
@@ -243,23 +272,18 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
       : nothing}</div>`;
   }
 
-  /** One button: a toggle when `pressed` is set; when not `allowed`, inert with the reason as title and description. */
+  /** One button; when not `allowed`, inert with the reason as title and description. */
   protected _control(o: ControlOptions): TemplateResult {
     const reasonId = o.allowed || !o.reason ? undefined : `${o.id ?? o.part}-reason`;
     return html`<button
         part=${o.part}
         class=${o.look ?? nothing}
         aria-label=${o.text === undefined ? nothing : o.label}
-        aria-pressed=${o.pressed === undefined ? nothing : String(o.pressed)}
-        aria-expanded=${o.expanded === undefined ? nothing : String(o.expanded)}
         aria-disabled=${o.allowed ? nothing : 'true'}
         aria-describedby=${reasonId ?? nothing}
         title=${reasonId ? o.reason! : nothing}
-        data-mode=${o.mode ?? nothing}
         @click=${() => o.allowed && o.onClick()}
-      >${o.icon ? html`<slot name=${o.slot ?? `${o.part}-icon`}>${o.icon}</slot>` : nothing}<span class="label"
-          >${o.text ?? o.label}</span
-        ></button
+      >${o.text ?? o.label}</button
       >${reasonId ? html`<span id=${reasonId} hidden>${o.reason}</span>` : nothing}`;
   }
 }

@@ -3,53 +3,34 @@ import { css } from 'lit';
 /**
  * What every element shares: the global `--callcaps-*` tokens resolved into
  * private `--_*` properties (light by default; dark with `theme="dark"` or the
- * user's `prefers-color-scheme` unless `theme="light"`), and the look of
- * controls. Each element's own custom properties fall back to these.
+ * user's `prefers-color-scheme` unless `theme="light"`, through `light-dark()`
+ * and the host's `color-scheme`), and the look of controls. Each element's own custom properties fall back to these.
  */
 export const base = css`
+  /* Light, or dark with theme="dark" or (unless theme="light") the user's preference: light-dark() follows the host's color-scheme. */
   :host {
+    color-scheme: light dark;
     --_font: var(--callcaps-font, system-ui, sans-serif);
     --_radius: var(--callcaps-radius, 8px);
     --_gap: var(--callcaps-gap, 8px);
-    --_focus: var(--callcaps-focus-ring, #0b57d0);
-    --_surface: var(--callcaps-surface, #ffffff);
-    --_on-surface: var(--callcaps-on-surface, #1f1f1f);
-    --_control: var(--callcaps-control, #e9eef6);
-    --_on-control: var(--callcaps-on-control, #1f1f1f);
-    --_accent: var(--callcaps-accent, #0b57d0);
-    --_on-accent: var(--callcaps-on-accent, #ffffff);
-    --_danger: var(--callcaps-danger, #b3261e);
-    --_on-danger: var(--callcaps-on-danger, #ffffff);
-    --_border: var(--callcaps-border, #747775);
+    --_focus: var(--callcaps-focus-ring, light-dark(#0b57d0, #a8c7fa));
+    --_surface: var(--callcaps-surface, light-dark(#ffffff, #1f1f1f));
+    --_on-surface: var(--callcaps-on-surface, light-dark(#1f1f1f, #e3e3e3));
+    --_control: var(--callcaps-control, light-dark(#e9eef6, #303134));
+    --_on-control: var(--callcaps-on-control, light-dark(#1f1f1f, #e3e3e3));
+    --_accent: var(--callcaps-accent, light-dark(#0b57d0, #a8c7fa));
+    --_on-accent: var(--callcaps-on-accent, light-dark(#ffffff, #062e6f));
+    --_danger: var(--callcaps-danger, light-dark(#b3261e, #f2b8b5));
+    --_on-danger: var(--callcaps-on-danger, light-dark(#ffffff, #601410));
+    --_border: var(--callcaps-border, light-dark(#747775, #8e918f));
     font: 14px/1.4 var(--_font);
     color: var(--_on-surface);
   }
-  /* The dark palette, twice (gzip stores the copy as a back-reference): a shared unsafe string would keep the literal minifier away from this file. */
-  :host([theme='dark']) {
-    --_focus: var(--callcaps-focus-ring, #a8c7fa);
-    --_surface: var(--callcaps-surface, #1f1f1f);
-    --_on-surface: var(--callcaps-on-surface, #e3e3e3);
-    --_control: var(--callcaps-control, #303134);
-    --_on-control: var(--callcaps-on-control, #e3e3e3);
-    --_accent: var(--callcaps-accent, #a8c7fa);
-    --_on-accent: var(--callcaps-on-accent, #062e6f);
-    --_danger: var(--callcaps-danger, #f2b8b5);
-    --_on-danger: var(--callcaps-on-danger, #601410);
-    --_border: var(--callcaps-border, #8e918f);
+  :host([theme='light']) {
+    color-scheme: light;
   }
-  @media (prefers-color-scheme: dark) {
-    :host(:not([theme='light'])) {
-      --_focus: var(--callcaps-focus-ring, #a8c7fa);
-      --_surface: var(--callcaps-surface, #1f1f1f);
-      --_on-surface: var(--callcaps-on-surface, #e3e3e3);
-      --_control: var(--callcaps-control, #303134);
-      --_on-control: var(--callcaps-on-control, #e3e3e3);
-      --_accent: var(--callcaps-accent, #a8c7fa);
-      --_on-accent: var(--callcaps-on-accent, #062e6f);
-      --_danger: var(--callcaps-danger, #f2b8b5);
-      --_on-danger: var(--callcaps-on-danger, #601410);
-      --_border: var(--callcaps-border, #8e918f);
-    }
+  :host([theme='dark']) {
+    color-scheme: dark;
   }
   [hidden] {
     display: none !important;
@@ -87,6 +68,13 @@ export const base = css`
     background: var(--_danger);
     color: var(--_on-danger);
   }
+  /* A state layer over any background, light or dark: hover, then press. */
+  button:not([aria-disabled]):hover {
+    box-shadow: inset 0 0 0 99px color-mix(in srgb, currentColor 10%, transparent);
+  }
+  button:not([aria-disabled]):active {
+    box-shadow: inset 0 0 0 99px color-mix(in srgb, currentColor 20%, transparent);
+  }
   button[aria-disabled='true'],
   :is(button, select, input):disabled {
     opacity: 0.5;
@@ -104,8 +92,29 @@ export const base = css`
     gap: var(--_gap);
     color: var(--_danger);
   }
-  .error:empty {
+  .error:empty,
+  .banner:empty {
     display: none;
+  }
+  /* While reconnecting: the last content, dimmed and inert, under a banner. */
+  .banner {
+    padding: 4px;
+    background: var(--_on-surface);
+    color: var(--_surface);
+    text-align: center;
+  }
+  [inert] {
+    opacity: 0.5;
+  }
+  /* A participant's initial (panel rows, knockers). */
+  .avatar {
+    flex: none;
+    width: 32px;
+    line-height: 32px;
+    border-radius: 50%;
+    background: var(--_accent);
+    color: var(--_on-accent);
+    text-align: center;
   }
   .visually-hidden {
     position: absolute;

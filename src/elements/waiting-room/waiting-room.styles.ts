@@ -1,5 +1,6 @@
 import { css } from 'lit';
 
+// Rows as in permissions-panel (initial, name over a second line, actions at the end): one visual language.
 export const styles = css`
   :host {
     --_room-gap: var(--waiting-room-gap, var(--_gap));
@@ -9,13 +10,16 @@ export const styles = css`
     background: var(--_room-background);
   }
   .head,
-  .row,
-  form {
+  .row {
     display: flex;
     flex-wrap: wrap;
     align-items: center;
     gap: var(--_room-gap);
     padding: var(--_room-gap);
+  }
+  [part~='count'] {
+    flex: 1;
+    font-weight: 600;
   }
   ul {
     max-height: var(--_room-max-height);
@@ -26,20 +30,50 @@ export const styles = css`
   }
   .row {
     content-visibility: auto;
-    contain-intrinsic-size: auto 44px;
+    contain-intrinsic-size: auto 56px;
     border-top: 1px solid var(--_border);
   }
+  .who {
+    display: flex;
+    flex: 1;
+    flex-direction: column;
+    min-width: 0;
+  }
   .name {
-    flex: 1 1 10em;
     overflow-wrap: anywhere;
   }
-  label {
-    display: inline-flex;
-    align-items: center;
+  .waited,
+  [part~='private'] {
+    font-size: 12px;
+  }
+  .lobby {
+    display: grid;
+    justify-items: start;
     gap: var(--_room-gap);
+    padding: var(--_room-gap);
+  }
+  input {
+    justify-self: stretch;
+  }
+  .title {
+    font-size: 18px;
+    font-weight: 600;
+    overflow-wrap: anywhere;
+  }
+  form {
+    display: grid;
+    justify-items: start;
+    justify-self: stretch;
+    gap: 4px;
   }
   p {
     margin: 0;
-    padding: var(--_room-gap);
+  }
+  [part~='status']:empty {
+    display: none;
+  }
+  [data-state='denied'] [part~='status'] {
+    color: var(--_danger);
+    font-weight: 600;
   }
 `;

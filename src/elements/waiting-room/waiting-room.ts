@@ -1,8 +1,7 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Access, LeftReason, Member, WaitingParticipant } from '../../core/call.js';
+import type { Access, LeftReason, Member, RoomState, WaitingParticipant } from '../../core/call.js';
 import { ObservableController } from '../../controllers/observable-controller.js';
 import { CallcapsElement } from '../shared/callcaps-element.js';
 import { COMMON_STRINGS, format, type CommonStrings } from '../shared/strings.js';
@@ -26,7 +25,10 @@ export interface WaitingRoomStrings extends CommonStrings {
   nameLabel: string;
   knock: string;
   nameNeeded: string;
+  /** The lobby's badge: a host lets people in. */
+  private: string;
   waiting: string;
+  admitted: string;
   denied: string;
   cancel: string;
 }
@@ -49,7 +51,9 @@ export const WAITING_ROOM_STRINGS: WaitingRoomStrings = {
   nameLabel: 'Your name',
   knock: 'Ask to join',
   nameNeeded: 'Enter your name first',
+  private: 'Private room: a host lets you in',
   waiting: 'Waiting for the host to let you in…',
+  admitted: 'You are in: a host let you in.',
   denied: 'The host did not let you in.',
   cancel: 'Cancel',
 };
@@ -61,8 +65,10 @@ const TICK_MS = 30_000;
 
 /**
  * The waiting room, with two faces: for those who may admit, the live list of
- * knockers; for someone in the lobby, the form to knock and its status.
- * Otherwise it renders nothing.
+ * knockers (as the permissions panel's rows: initial, name, how long); for
+ * someone in the lobby, one card with the room's name, that a host lets people
+ * in, the name already given, and one state at a time (form, waiting,
+ * admitted, denied). Otherwise it renders nothing (and reflects `empty`).
  *
  * @tagname waiting-room
  * @summary Knockers to admit or deny (hosts), or the lobby's knock form and status (guests).
@@ -82,11 +88,18 @@ const TICK_MS = 30_000;
  * @csspart waited - How long a knocker has waited.
  * @csspart admit - Admits one knocker.
  * @csspart deny - Denies one knocker.
- * @csspart announcement - The aria-live region that announces new knockers.
- * @csspart name-input - The lobby's name field.
+ * @csspart avatar - A knocker's initial.
+ * @csspart announcement - The aria-live region that announces new knockers (cleared once they are no longer waiting).
+ * @csspart lobby - The lobby's card; `data-state` is `form`, `waiting`, `admitted` or `denied`.
+ * @csspart room - The room's name (from the call, or `room-name`).
+ * @csspart private - The badge saying that a host lets people in.
+ * @csspart name-input - The lobby's name field (prefilled with `name`, or the name the call knows).
  * @csspart knock - Knocks (asks to be let in).
- * @csspart status - The lobby's status (waiting, denied), aria-live.
+ * @csspart status - The lobby's one status (waiting, admitted, denied), aria-live.
  * @csspart cancel - Stops waiting (leaves).
+ * @csspart reconnecting - The banner shown while reconnecting, over the last content (dimmed and inert).
+ *
+ * @attr empty - Present while the element renders nothing, so that a page can hide its container.
  *
  * @cssproperty --waiting-room-gap - Space between controls (falls back to `--callcaps-gap`).
  * @cssproperty --waiting-room-background - Background (falls back to `--callcaps-surface`).
@@ -107,19 +120,38 @@ const TICK_MS = 30_000;
  */
 export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
   static override styles = [base, styles];
+  static override properties = {
+    _now: { state: true },
+    _announcement: { state: true },
+    _name: { state: true },
+    name: {},
+    roomName: { attribute: 'room-name' },
+  };
 
   protected override readonly _defaults = WAITING_ROOM_STRINGS;
   readonly #waiting = new ObservableController<readonly WaitingParticipant[]>(this, []);
   readonly #access = new ObservableController<Access>(this, { level: 'unknown', awaiting: null });
   readonly #left = new ObservableController<LeftReason | null>(this, null);
   readonly #self = new ObservableController<Member | null>(this, null);
+  readonly #room = new ObservableController<RoomState | null>(this, null);
 
-  @state() private _now = Date.now();
-  @state() private _announcement = '';
-  @state() private _name = '';
+  /** The name the knocker already gave (a join form's): the lobby's name field starts with it. */
+  name?: string;
+
+  /** The room's name for the lobby, when the call does not know it yet (a knocker has no room state). */
+  roomName?: string;
+
+  private _now = Date.now();
+  private _announcement = '';
+  private _name = '';
 
   #prefilled = false;
   #seen: ReadonlySet<string> | null = null;
+  /** The knockers the announcement names. */
+  #announced: readonly string[] = [];
+  /** The access before reconnecting (the link's loss forgets it), and whether this participant knocked. */
+  #lastAccess?: Access;
+  #knocked = false;
   #timer?: ReturnType<typeof setInterval>;
   #context?: { t: WaitingRoomStrings; allowed: boolean; reason: string; gating: string };
 
@@ -139,29 +171,37 @@ export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
     this.#access.source = this.call?.access$;
     this.#left.source = this.call?.left$;
     this.#self.source = this.call?.self$;
+    this.#room.source = this.call?.room$;
     this.#seen = null;
+    this.#knocked = false;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    // The lobby's name field starts with the name the call knows, once.
+    // The lobby's name field starts with the name given (the page's, else the call's), once.
+    if (changed.has('name') && this.name) this._name = this.name;
     if (!this.#prefilled && this.#self.value?.name) {
       this.#prefilled = true;
       this._name ||= this.#self.value.name;
     }
-    // Announce knockers that arrived since the last update (not those already waiting at first sight).
+    if (!this._stale) this.#lastAccess = this.#access.value;
+    if (this.#access.value.awaiting) this.#knocked = true;
+    // Announce knockers that arrived since the last update (not those already waiting at first sight);
+    // an announcement whose knockers are gone (admitted, denied, left) is withdrawn, never left stale.
     const knockers = this._caps.admit ? this.#waiting.value : [];
     const fresh = this.#seen ? knockers.filter((k) => !this.#seen!.has(k.id)) : [];
     if (fresh.length) {
       const t = this.t;
       this._announcement = fresh.length === 1 ? format(t.knocking, { name: fresh[0].name }) : format(t.knockingMany, { count: fresh.length });
+      this.#announced = fresh.map((k) => k.id);
+    } else if (this.#announced.some((id) => !knockers.some((k) => k.id === id))) {
+      this._announcement = '';
+      this.#announced = [];
     }
     if (this._ready) this.#seen = new Set(knockers.map((k) => k.id));
     const next = { t: this.t, allowed: this._caps.admit, reason: this._notReadyReason, gating: this.gating };
     const prev = this.#context;
-    if (!prev || prev.t !== next.t || prev.allowed !== next.allowed || prev.reason !== next.reason || prev.gating !== next.gating) {
-      this.#context = next;
-    }
+    if (!prev || (Object.keys(next) as (keyof typeof next)[]).some((key) => next[key] !== prev[key])) this.#context = next;
   }
 
   #knock(event: Event): void {
@@ -185,9 +225,10 @@ export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
         onClick: () => void this._act('updateWaiting', [knocker.id, part === 'admit']),
       });
     return html`<li part="waiting-participant" class="row" data-member-id=${knocker.id}>
-      <span part="name" class="name">${name}</span>
-      <span part="waited">${minutes < 1 ? t.justNow : format(t.waited, { minutes })}</span>
-      ${button('admit', t.admitLabel)} ${button('deny', t.denyLabel)}
+      <span part="avatar" class="avatar" aria-hidden="true">${[...name.trim()][0]?.toUpperCase()}</span>
+      <span class="who"><span part="name" class="name">${name}</span>
+        <span part="waited" class="waited">${minutes < 1 ? t.justNow : format(t.waited, { minutes })}</span></span>
+      ${button('deny', t.denyLabel)} ${button('admit', t.admitLabel)}
     </li>`;
   }
 
@@ -222,47 +263,54 @@ export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
 
   #renderLobby(): TemplateResult {
     const t = this.t;
-    const access = this.#access.value;
+    const access = this._stale && this.#lastAccess ? this.#lastAccess : this.#access.value;
     const connected = this._connection.value === 'connected';
-    if (this.#left.value === 'denied') {
-      return html`<p part="status" role="status">${t.denied}</p>`;
-    }
-    if (access.awaiting) {
-      return html`<p part="status" role="status">${t.waiting}</p>
-        ${this._control({
-          part: 'cancel',
-          label: t.cancel,
-          allowed: connected,
-          reason: this._notReadyReason,
-          onClick: () => void this._act('leave', []),
-        })}
-        ${this._renderError()}`;
-    }
+    const denied = this.#left.value === 'denied';
+    const state = denied ? 'denied' : access.awaiting ? 'waiting' : access.level === 'lobby' ? 'form' : 'admitted';
     const named = !!this._name.trim();
-    return html`<form @submit=${this.#knock}>
-        <label
-          >${t.nameLabel}
-          <input
-            part="name-input"
-            name="name"
-            autocomplete="name"
-            .value=${this._name}
-            @input=${(event: Event) => (this._name = (event.target as HTMLInputElement).value)}
-        /></label>
+    const roomName = this.#room.value?.name || this.roomName;
+    let body: TemplateResult | typeof nothing = nothing;
+    if (state === 'form') {
+      body = html`<form @submit=${this.#knock}>
+        <label for="name">${t.nameLabel}</label>
+        <input
+          part="name-input"
+          id="name"
+          name="name"
+          autocomplete="name"
+          .value=${this._name}
+          @input=${(event: Event) => (this._name = (event.target as HTMLInputElement).value)}
+        />
         <button
           part="knock"
           class="primary"
           aria-disabled=${named && connected ? nothing : 'true'}
           aria-describedby=${named && connected ? nothing : 'knock-reason'}
         >${t.knock}</button><span id="knock-reason" hidden>${connected ? t.nameNeeded : this._notReadyReason}</span>
-      </form>
-      <p part="status" role="status"></p>
-      ${this._renderError()}`;
+      </form>`;
+    } else if (state === 'waiting') {
+      body = this._control({
+        part: 'cancel',
+        label: t.cancel,
+        allowed: connected,
+        reason: this._notReadyReason,
+        onClick: () => void this._act('leave', []),
+      });
+    }
+    // One status, always in place so that what appears in it is announced once.
+    return html`<div part="lobby" class="lobby" data-state=${state}>
+      ${roomName ? html`<p part="room" class="title">${roomName}</p>` : nothing}
+      <p part="private">${t.private}</p>
+      ${body}
+      <p part="status" role="status">${state === 'form' ? '' : t[state]}</p>
+      ${this._renderError()}
+    </div>`;
   }
 
-  override render() {
+  protected override _render() {
     if (!this.call) return nothing;
-    if (this.#left.value === 'denied' || this.#access.value.level === 'lobby') return this.#renderLobby();
+    const level = (this._stale && this.#lastAccess ? this.#lastAccess : this.#access.value).level;
+    if (this.#left.value === 'denied' || level === 'lobby' || (this.#knocked && level === 'full' && !this._caps.admit)) return this.#renderLobby();
     if (!this._caps.admit) return nothing;
     return html`${this.#renderHost()}<div part="announcement" class="visually-hidden" role="status">${this._announcement}</div>`;
   }

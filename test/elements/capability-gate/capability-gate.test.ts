@@ -86,7 +86,7 @@ describe('<capability-gate>', () => {
     expect(el.status).to.equal('requestable');
   });
 
-  it('follows capability changes and is closed before known and while reconnecting', async () => {
+  it('follows capability changes, is closed before known, and inert while reconnecting', async () => {
     const call = new FakeCall(EMPTY);
     call.caps.forget();
     const el = await gate({ call }, { capability: 'end' });
@@ -96,7 +96,7 @@ describe('<capability-gate>', () => {
     expect(showing(el)).to.equal('content');
     call.connection.next('reconnecting');
     await el.updateComplete;
-    expect(showing(el)).to.equal('fallback');
+    expect(showing(el)).to.equal('inert content');
     call.connection.next('connected');
     await el.updateComplete;
     call.caps.update([]);

@@ -107,12 +107,21 @@ describe('<permissions-panel>', () => {
       expect(parts(el, 'participant').length).to.equal(3);
     });
 
-    it('nothing is actionable while reconnecting', async () => {
+    it('while reconnecting, the list stays on screen, inert under a banner: nothing is actionable', async () => {
       const call = callWith(MODERATOR);
       const el = await panel(call);
       call.connection.next('reconnecting');
       await el.updateComplete;
-      expect(el.shadowRoot!.querySelector('button, select') === null).to.equal(true);
+      expect(ids(el)).to.deep.equal(['ana', 'bob', 'owen']);
+      const controls = [...el.shadowRoot!.querySelectorAll<HTMLElement>('button, input')];
+      expect(controls.length > 0 && controls.every((c) => !actionable(c))).to.equal(true);
+      expect(part(el, 'reconnecting')!.getAttribute('role')).to.equal('status');
+      expect(part(el, 'reconnecting')!.textContent).to.equal('Reconnecting to the call…');
+      await expect(el).to.be.accessible();
+      call.connection.next('connected');
+      await el.updateComplete;
+      expect(part(el, 'reconnecting')!.textContent).to.equal('');
+      expect(actionable(inline(el, 'ana', 'more'))).to.equal(true);
     });
 
     it('a moderator gets every action on a non-owner, none on an owner, and no row for itself', async () => {
@@ -595,7 +604,7 @@ describe('<permissions-panel>', () => {
       expect(active(el) === row(el, 'q0')).to.equal(true);
     });
 
-    it('a list that comes back (after reconnecting) starts at the top, with its rows', async () => {
+    it('a list kept through reconnecting stays where it was, with its rows', async () => {
       const call = callWith(MODERATOR, many(5000));
       const el = await panel(call);
       const list = part(el, 'participants')!;
@@ -603,11 +612,27 @@ describe('<permissions-panel>', () => {
       await waitUntil(() => row(el, 'q2500') !== null, 'the middle rows render');
       call.connection.next('reconnecting');
       await el.updateComplete;
-      expect(has(el, 'participants')).to.equal(false);
+      expect(part(el, 'participants') === list && row(el, 'q2500') !== null).to.equal(true);
       call.connection.next('connected');
+      await settle(el);
+      expect(row(el, 'q2500') !== null).to.equal(true);
+    });
+
+    it('a list that comes back (capabilities regained) starts at the top, with its rows', async () => {
+      const call = callWith(MODERATOR, many(5000));
+      const el = await panel(call);
+      const list = part(el, 'participants')!;
+      list.scrollTop = list.scrollHeight / 2;
+      await waitUntil(() => row(el, 'q2500') !== null, 'the middle rows render');
+      call.caps.update([]);
+      await el.updateComplete;
+      expect(has(el, 'participants')).to.equal(false);
+      expect(el.hasAttribute('empty')).to.equal(true);
+      call.caps.update(MODERATOR);
       await settle(el);
       expect(ids(el).slice(0, 2)).to.deep.equal(['q0', 'q1']);
       expect(part(el, 'participants')!.scrollTop).to.equal(0);
+      expect(el.hasAttribute('empty')).to.equal(false);
     });
 
     it('search finds a member at the far end of 5,000', async () => {

@@ -121,7 +121,10 @@ describe('<waiting-room>', () => {
       expect(actionable(part(el, 'admit'))).to.equal(true);
       call.connection.next('reconnecting');
       await el.updateComplete;
-      expect(el.shadowRoot!.querySelector('button') === null).to.equal(true);
+      // The knockers stay on screen, inert under a banner.
+      expect(parts(el, 'waiting-participant').length).to.equal(2);
+      expect([...el.shadowRoot!.querySelectorAll<HTMLElement>('button')].some(actionable)).to.equal(false);
+      expect(part(el, 'reconnecting')!.textContent).to.contain('Reconnecting');
       call.connection.next('connected');
       call.caps.update([]);
       await el.updateComplete;
@@ -213,9 +216,97 @@ describe('<waiting-room>', () => {
     });
   });
 
-  it('renders nothing for a participant who is in and may not admit', async () => {
+  describe('lobby states', () => {
+    it('keeps the name already given (attribute or property) and shows the room and that it is private', async () => {
+      const call = lobbyCall();
+      call.self.next(null);
+      call.room.next(null);
+      const el = await fixture<WaitingRoom>(html`<waiting-room .call=${call} name="Zoë" room-name="Design review"></waiting-room>`);
+      expect(part<HTMLInputElement>(el, 'name-input')!.value).to.equal('Zoë');
+      expect(part(el, 'room')!.textContent).to.equal('Design review');
+      expect(part(el, 'private')!.textContent).to.contain('Private room');
+      expect(part(el, 'lobby')!.dataset.state).to.equal('form');
+      el.name = 'Zoé';
+      await el.updateComplete;
+      expect(part<HTMLInputElement>(el, 'name-input')!.value).to.equal('Zoé');
+      part(el, 'knock')!.click();
+      await settle(el);
+      expect(call.last('requestAccess')!.args).to.deep.equal(['Zoé']);
+      await expect(el).to.be.accessible();
+    });
+
+    it('one clear state at a time: waiting, then admitted or denied (the denial said once)', async () => {
+      const call = lobbyCall();
+      const el = await room(call);
+      const status = () => part(el, 'status')!.textContent;
+      call.access.next({ level: 'lobby', awaiting: 'full' });
+      await el.updateComplete;
+      expect(part(el, 'lobby')!.dataset.state).to.equal('waiting');
+      expect(status()).to.equal('Waiting for the host to let you in…');
+      call.access.next({ level: 'full', awaiting: null });
+      await el.updateComplete;
+      expect(part(el, 'lobby')!.dataset.state).to.equal('admitted');
+      expect(status()).to.equal('You are in: a host let you in.');
+      await expect(el).to.be.accessible();
+
+      const denied = lobbyCall();
+      const other = await room(denied);
+      denied.access.next({ level: 'lobby', awaiting: 'full' });
+      await other.updateComplete;
+      denied.left.next('denied');
+      denied.access.next({ level: 'none', awaiting: null });
+      await other.updateComplete;
+      expect(part(other, 'lobby')!.dataset.state).to.equal('denied');
+      const text = other.shadowRoot!.textContent!;
+      expect(text.split('The host did not let you in.').length - 1).to.equal(1);
+      await expect(other).to.be.accessible();
+    });
+
+    it('while reconnecting, the lobby stays (the link forgets the access), inert under a banner', async () => {
+      const call = lobbyCall();
+      const el = await room(call);
+      call.access.next({ level: 'lobby', awaiting: 'full' });
+      await el.updateComplete;
+      call.connection.next('reconnecting');
+      call.access.next({ level: 'unknown', awaiting: null });
+      await el.updateComplete;
+      expect(part(el, 'lobby')!.dataset.state).to.equal('waiting');
+      expect(actionable(part(el, 'cancel'))).to.equal(false);
+      expect(part(el, 'reconnecting')!.textContent).to.equal('Reconnecting to the call…');
+      await expect(el).to.be.accessible();
+    });
+  });
+
+  it('the host\'s announcement follows the list: withdrawn once the knocker it names is gone', async () => {
+    const call = hostCall();
+    const el = await room(call);
+    const announcement = part(el, 'announcement')!;
+    call.waiting.next([...call.waiting.value, knocker('k3', 'Max')]);
+    await el.updateComplete;
+    expect(announcement.textContent).to.equal('Max is asking to join');
+    call.waiting.next(call.waiting.value.filter((k) => k.id !== 'k3'));
+    await el.updateComplete;
+    expect(announcement.textContent).to.equal('');
+    // Someone else leaving does not touch a current announcement.
+    call.waiting.next([...call.waiting.value, knocker('k4', 'Ivy')]);
+    await el.updateComplete;
+    call.waiting.next(call.waiting.value.filter((k) => k.id !== 'k1'));
+    await el.updateComplete;
+    expect(announcement.textContent).to.equal('Ivy is asking to join');
+  });
+
+  it('knockers read as the panel\'s rows: an initial, the name, how long', async () => {
+    const el = await room(hostCall());
+    expect(part(el, 'avatar', entry(el, 'k2'))!.textContent).to.equal('L');
+    expect(part(el, 'avatar', entry(el, 'k2'))!.getAttribute('aria-hidden')).to.equal('true');
+  });
+
+  it('renders nothing for a participant who is in and may not admit, and says so with `empty`', async () => {
     const el = await room(new FakeCall(RESTRICTED));
     expect(el.shadowRoot!.querySelector('button, input') === null).to.equal(true);
+    expect(el.hasAttribute('empty')).to.equal(true);
+    const host = await room(hostCall());
+    expect(host.hasAttribute('empty')).to.equal(false);
   });
 
   it('removing the element leaves no live subscription', async () => {
