@@ -2,6 +2,7 @@
 // `callcaps`, the media classic script, and a classic script per platform
 // adapter. The ES modules for app bundlers, with their .d.ts, come from `tsc`
 // (see `npm run build`).
+import { readdirSync, readFileSync } from 'node:fs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
@@ -23,6 +24,29 @@ const compile = () =>
 // rxjs' ES2015 build (the `es2015` export condition): its default ES5 build carries class
 // boilerplate and tslib's helpers into the bundle.
 const resolve = () => nodeResolve({ browser: true, exportConditions: ['es2015'] });
+
+// The self-contained bundles keep no comments: the licence headers of lit's modules
+// (repeated per module) give way to one banner and to the full texts of every
+// bundled package's licence in dist/THIRD-PARTY-NOTICES.txt, emitted beside them.
+const BUNDLED = ['lit', 'lit-html', 'lit-element', '@lit/reactive-element', 'rxjs'];
+const BANNER = '/*! callcaps (MIT), with lit (BSD-3-Clause, Google LLC) and rxjs (Apache-2.0): see THIRD-PARTY-NOTICES.txt */';
+const notices = () => ({
+  name: 'third-party-notices',
+  generateBundle() {
+    const text = BUNDLED.map((name) => {
+      const dir = `node_modules/${name}`;
+      const file = readdirSync(dir).find((f) => /^licen[cs]e/i.test(f));
+      const { version, license } = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
+      return `${name} ${version} (${license})\n\n${readFileSync(`${dir}/${file}`, 'utf8').trim()}\n`;
+    }).join(`\n${'-'.repeat(72)}\n\n`);
+    this.emitFile({ type: 'asset', fileName: 'THIRD-PARTY-NOTICES.txt', source: text });
+  },
+});
+const quiet = { comments: false, preamble: BANNER };
+// Members named `_x` are internal by convention (lit states, protected helpers, rxjs'
+// internals): renamed consistently within the bundle, never `_$…` (lit's
+// cross-version protocol) and never quoted names; nothing outside the bundle reads them.
+const mangle = { properties: { regex: /^_(?!\$)/ } };
 
 // lit's html`` and css`` literals carry indentation and comments that terser keeps.
 const minifyLiterals = () => minifyTemplateLiterals({ include: ['src/**/*.ts'], failOnError: true });
@@ -67,7 +91,7 @@ export default [
       file: 'dist/callcaps.bundle.js',
       format: 'es',
       sourcemap: true,
-      plugins: [terser({ module: true, ecma: 2022, compress: { passes: 3 } })],
+      plugins: [terser({ module: true, ecma: 2022, compress: { passes: 3 }, mangle, format: quiet }), notices()],
     },
   },
   {
@@ -79,7 +103,7 @@ export default [
       name: 'Callcaps',
       sourcemap: true,
       // Its own terser without `module: true`, or the global would be dropped.
-      plugins: [terser({ ecma: 2022, compress: { passes: 3 } })],
+      plugins: [terser({ ecma: 2022, compress: { passes: 3 }, mangle, format: quiet })],
     },
   },
   {

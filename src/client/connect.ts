@@ -8,9 +8,8 @@ import { SelfCapabilities } from '../core/self-capabilities.js';
 import { State } from '../core/state.js';
 import {
   CapabilityError, CLOSE_LINK_LOST, ConnectionError, MEMBER_ACTION_FLAGS, mayActOn, ServerError,
-  type Access, type Audience, type CallMedia, type CallMessage, type LargeRoomCall, type MediaSignalling, type ConnectionState, type LeftReason,
-  type MediaChannel, type Member, type MemberAction, type MemberPage, type PagedRoster, type PermissionRequest, type PermissionsUpdate,
-  type RequestKind, type RosterState, type RoomState, type WaitingParticipant,
+  type Access, type Call, type CallMedia, type CallMessage, type MediaSignalling, type ConnectionState, type LeftReason, type MediaChannel, type Member,
+  type MemberAction, type PermissionRequest, type PermissionsUpdate, type RequestKind, type RoomState, type WaitingParticipant,
 } from '../core/call.js';
 
 /** The part of the WebSocket API the client uses (the browser's, or `ws` in Node). */
@@ -86,25 +85,6 @@ const NO_ACCESS: Access = { level: 'unknown', awaiting: null };
 
 type Ready = [resolve: (call: CallClient) => void, reject: (error: Error) => void];
 
-/** One member event of a `members.changed` batch. */
-interface MemberEvent {
-  type: 'joined' | 'updated' | 'left';
-  /** The member's place in the order of joining (what list cursors count). */
-  seq: number;
-  member: Member;
-  reason?: string;
-}
-
-/** A search shown by the roster: its results so far, and the cursor of the next page. */
-interface Search {
-  readonly query: string;
-  readonly members: Map<string, Member>;
-  total: number;
-  cursor: number | null;
-}
-
-const EMPTY_ROSTER: RosterState = Object.freeze({ members: [], total: 0, complete: true, search: '' });
-
 /** A request waiting for its answer. */
 interface Pending {
   readonly method: string;
@@ -114,7 +94,7 @@ interface Pending {
 }
 
 /** A {@link Call} on the reference server. Create it with {@link connect}. */
-export class CallClient implements LargeRoomCall, MediaSignalling {
+export class CallClient implements Call, MediaSignalling {
   readonly capabilities = new SelfCapabilities();
   readonly #self = new State<Member | null>(null);
   readonly #participants = new State<readonly Member[]>([]);
@@ -126,8 +106,6 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
   readonly #left = new State<LeftReason | null>(null);
   readonly #closeReason = new State<Error | null>(null);
   readonly #messages = new Subject<CallMessage>();
-  readonly #roster = new State<RosterState>(EMPTY_ROSTER);
-  readonly #audience = new State<number | null>(null);
   readonly self$ = this.#self.$;
   readonly participants$ = this.#participants.$;
   readonly waiting$ = this.#waiting.$;
@@ -151,38 +129,7 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
   /** Every `media.*` notification (for `callcaps/media`). */
   readonly signals$ = this.#signals.asObservable();
 
-  /**
-   * The roster in pages. Below the server's threshold (`roster.threshold`,
-   * 200 members with presence by default) `call.joined` carries everyone and
-   * the roster is complete. Above it, `call.joined` carries the first page:
-   * `participants$` holds the members loaded so far (and changes of members
-   * in pages not loaded are not sent), `roster.state$.total` counts them all,
-   * `loadMore()` loads the next page and `search(q)` searches on the server.
-   */
-  readonly roster: PagedRoster = {
-    state$: this.#roster.$,
-    loadMore: () => this.#loadMore(),
-    search: (query) => this.#search(query),
-  };
-  /** The audience (members without presence): its count for hosts (`members.count`), and its list (`call.audience.list`). */
-  readonly audience: Audience = {
-    count$: this.#audience.$,
-    list: async (options = {}) => {
-      if (!can(this.capabilities.state, 'member.permissions.set')) throw new CapabilityError('member.permissions.set');
-      return (await this.#send('call.audience.list', options)) as MemberPage;
-    },
-  };
-
-  /** The members loaded (the window: all of them when `#cursor` is null), in the order of joining. */
   #members = new Map<string, Member>();
-  /** The seq of the last member loaded, when there are more to load; null: the roster is complete. */
-  #cursor: number | null = null;
-  /** Members with presence in the call, as the server last counted them. */
-  #present = 0;
-  #searched: Search | null = null;
-  /** Bumped by every `call.joined` (which starts the roster over) and search: a page answered for an older one is dropped. */
-  #epoch = 0;
-  #loading: Promise<void> | null = null;
   #waitingMap = new Map<string, WaitingParticipant>();
   #requestMap = new Map<string, PermissionRequest>();
   #pending = new Map<number, Pending>();
@@ -228,7 +175,7 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
       this.#heard = now();
       this.#watch(ws);
       const { room, token, userName } = this.#options;
-      this.#send('call.join', { room, token, user_name: userName, resume: this.#resume, protocol: 2 }).then(
+      this.#send('call.join', { room, token, user_name: userName, resume: this.#resume }).then(
         (result) => {
           if (this.#knock !== null && result.access.level === 'lobby') this.requestAccess(this.#knock).catch(() => {});
         },
@@ -317,12 +264,6 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
     switch (message.method) {
       case 'call.joined':
         this.#members = new Map(p.members.map((m: Member) => [m.id, m]));
-        this.#cursor = p.cursor ?? null;
-        this.#present = p.present ?? p.members.length;
-        this.#searched = null;
-        this.#epoch++;
-        this.#loading = null;
-        this.#audience.set(p.audience ?? null);
         this.#waitingMap = new Map(p.waiting?.map((w: WaitingParticipant) => [w.id, w]));
         this.#requestMap = new Map(p.requests?.map((r: PermissionRequest) => [r.member_id, r]));
         this.#self.set(p.self);
@@ -344,14 +285,6 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
         break;
       case 'member.left':
         members.delete(p.member.id);
-        break;
-      case 'members.changed':
-        // One batch, one change: everything is applied, then published once.
-        for (const event of p.events as MemberEvent[]) this.#apply(event);
-        break;
-      case 'members.count':
-        this.#present = p.members;
-        if (p.audience !== undefined) this.#audience.set(p.audience);
         break;
       case 'waiting.added':
       case 'waiting.updated':
@@ -380,38 +313,8 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
     this.#publish();
   }
 
-  /** A member event: to the loaded pages if the member is in them, and to the search's results if it is one. */
-  #apply({ type, seq, member, reason: _ }: MemberEvent): void {
-    const id = member.id;
-    if (id === this.#self.value?.id) return;
-    if (this.#cursor === null || seq <= this.#cursor) {
-      if (type === 'left') {
-        if (this.#members.delete(id)) this.#present--;
-      } else {
-        if (type === 'joined' && !this.#members.has(id)) this.#present++;
-        this.#members.set(id, member);
-      }
-    }
-    const found = this.#searched?.members;
-    if (found?.has(id)) {
-      if (type === 'left') found.delete(id);
-      else found.set(id, member);
-    }
-  }
-
   #publish(): void {
     this.#participants.set([...this.#members.values()]);
-    const found = this.#searched;
-    const self = this.#self.value;
-    const complete = this.#cursor === null;
-    this.#roster.set(found
-      ? { members: [...found.members.values()], total: found.total, complete: found.cursor === null, search: found.query }
-      : {
-          members: [...this.#members.values()],
-          total: complete ? this.#members.size : this.#present + (self && !self.permissions.hasPresence ? 1 : 0),
-          complete,
-          search: '',
-        });
     this.#waiting.set([...this.#waitingMap.values()]);
     this.#requests.set([...this.#requestMap.values()]);
   }
@@ -431,9 +334,6 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
     clearTimeout(this.#watchdog);
     this.#resume = undefined;
     this.#members.clear();
-    this.#cursor = null;
-    this.#searched = null;
-    this.#audience.set(null);
     this.#waitingMap.clear();
     this.#requestMap.clear();
     this.#self.set(null);
@@ -522,49 +422,6 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
       }
     }
     return this.#request(method, memberId === undefined ? params : { ...params, member_id: memberId });
-  }
-
-  /** The next page of the roster (or of the search shown), once at a time. */
-  #loadMore(): Promise<void> {
-    this.#loading ??= this.#page().finally(() => {
-      this.#loading = null;
-    });
-    return this.#loading;
-  }
-
-  async #page(): Promise<void> {
-    const epoch = this.#epoch;
-    const found = this.#searched;
-    if (found) {
-      if (found.cursor === null) return;
-      const page: MemberPage = await this.#send('call.members.list', { search: found.query, cursor: found.cursor });
-      if (epoch !== this.#epoch) return;
-      for (const m of page.members) found.members.set(m.id, m);
-      found.total = page.total;
-      found.cursor = page.cursor;
-    } else {
-      if (this.#cursor === null) return;
-      const page: MemberPage = await this.#send('call.members.list', { cursor: this.#cursor });
-      if (epoch !== this.#epoch) return;
-      for (const m of page.members) this.#members.set(m.id, m);
-      this.#present = page.total;
-      this.#cursor = page.cursor;
-    }
-    this.#publish();
-  }
-
-  async #search(query: string): Promise<void> {
-    const q = query.trim();
-    const epoch = ++this.#epoch;
-    this.#loading = null;
-    if (!q) {
-      this.#searched = null;
-      return this.#publish();
-    }
-    const page: MemberPage = await this.#send('call.members.list', { search: q });
-    if (epoch !== this.#epoch) return;
-    this.#searched = { query: q, members: new Map(page.members.map((m) => [m.id, m])), total: page.total, cursor: page.cursor };
-    this.#publish();
   }
 
   /** Sends a `media.*` request (for `callcaps/media`). */
