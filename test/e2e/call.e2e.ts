@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { axeViolations, screenshot, startDemo, type Demo, type Person } from './harness.js';
+import { axeViolations, fromRowMenu, row, screenshot, startDemo, type Demo, type Person } from './harness.js';
 
 let demo: Demo;
 let people: Person[] = [];
@@ -19,12 +19,6 @@ async function join(room: string, options: { owner?: string; name?: string }): P
 
 const tile = (page: Page, name: string) => page.locator('#tiles .tile', { hasText: name });
 const control = (page: Page, part: string) => page.locator(`#controls [part~="${part}"]`);
-const row = (page: Page, name: string) => page.locator('#panel [part~="participant"]', { hasText: name });
-/** Chooses an item of a participant's row menu in the permissions panel (the menu opens from the row's `more`). */
-async function fromRowMenu(page: Page, name: string, part: string, hasText?: string): Promise<void> {
-  await row(page, name).locator('[part~="more"]').click();
-  await page.locator(`#panel [part~="menu"] [part~="${part}"]`, { hasText }).click();
-}
 
 /** Every page a test opened: no console errors, and axe-clean as it is now. */
 async function expectCleanPages(): Promise<void> {

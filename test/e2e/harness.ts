@@ -127,3 +127,12 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/** A participant's row in the demo's permissions panel. */
+export const row = (page: Page, name: string) => page.locator('#panel [part~="participant"]', { hasText: name });
+
+/** Chooses an item of a participant's row menu in the permissions panel (the menu opens from the row's `more`). */
+export async function fromRowMenu(page: Page, name: string, part: string, hasText?: string): Promise<void> {
+  await row(page, name).locator('[part~="more"]').click();
+  await page.locator(`#panel [part~="menu"] [part~="${part}"]`, { hasText }).click();
+}

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { findJanus } from '../../src/server/media/janus-process.js';
-import { axeViolations, screenshot, startDemo, type Demo, type Person } from './harness.js';
+import { axeViolations, fromRowMenu, screenshot, startDemo, type Demo, type Person } from './harness.js';
 
 const HAVE_JANUS = findJanus().path !== null;
 
@@ -70,7 +70,6 @@ async function join(room: string, options: { owner?: string; name?: string }): P
 }
 
 const control = (page: Page, part: string) => page.locator(`#controls [part~="${part}"]:not([data-mode="request"])`);
-const row = (page: Page, name: string) => page.locator('#panel [part~="participant"]', { hasText: name });
 
 /** Turns a toggle of call-controls on (mic, camera, screenshare). */
 async function turnOn(page: Page, part: string): Promise<void> {
@@ -155,7 +154,7 @@ describe('real media, end to end (Chromium with fake devices, a real Janus)', { 
     // The owner revokes the guest's audio (the panel's send-audio toggle).
     const videoBefore = (await received(owner.page)).video;
     const revokedAt = Date.now();
-    await row(owner.page, 'Guest').locator('[part~="send-audio"]').click();
+    await fromRowMenu(owner.page, 'Guest', 'send-audio');
     // The owner's received audio, sampled every 50 ms from the click until 2 s after it.
     const samples: [number, number][] = [];
     const sampling = (async () => {
@@ -195,7 +194,7 @@ describe('real media, end to end (Chromium with fake devices, a real Janus)', { 
       clearInterval((window as any).__rogue);
       (window as any).__rogueTrack.stop();
     });
-    await row(owner.page, 'Guest').locator('[part~="send-audio"]').click();
+    await fromRowMenu(owner.page, 'Guest', 'send-audio');
     await control(guest.page, 'mic').waitFor();
     assert.equal(await control(guest.page, 'mic').getAttribute('data-state'), 'off', 'the grant leaves the guest muted');
     const regranted = (await received(owner.page)).audio;

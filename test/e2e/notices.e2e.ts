@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { axeViolations, screenshot, startDemo, type Demo, type Person } from './harness.js';
+import { axeViolations, fromRowMenu, row, screenshot, startDemo, type Demo, type Person } from './harness.js';
 
 let demo: Demo;
 let people: Person[] = [];
@@ -22,11 +22,6 @@ async function join(room: string, options: { owner?: string; name?: string }): P
 const tile = (page: Page, name: string) => page.locator('#tiles .tile', { hasText: name });
 const control = (page: Page, part: string) => page.locator(`#controls [part~="${part}"]`);
 const status = (page: Page) => page.locator('#controls [part~="status"]');
-const row = (page: Page, name: string) => page.locator('#panel [part~="participant"]', { hasText: name });
-async function fromRowMenu(page: Page, name: string, part: string, hasText?: string): Promise<void> {
-  await row(page, name).locator('[part~="more"]').click();
-  await page.locator(`#panel [part~="menu"] [part~="${part}"]`, { hasText }).click();
-}
 
 /** Records every text the controls' status line shows (each one is announced once by its live region). */
 async function recordNotices(page: Page): Promise<void> {
