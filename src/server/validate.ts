@@ -11,10 +11,10 @@
  */
 import { Kind, OptionalKind, type Static, type TSchema } from '@sinclair/typebox';
 import type { AdminKind, PermissionsUpdate as PermissionsUpdateType, RequestKind, SendKind } from '../core/call.js';
-import type { CallTypeSettings, Permission } from './call-types.js';
+import type { CallTypeSettings } from './call-types.js';
 import {
-  ADMIN_KINDS as ADMIN, conforms, Grants, type KeySpec, NAME, PermissionsUpdate, Privacy, REQUEST_KINDS as REQUEST, ROLE,
-  RoomProperties as RoomPropertiesSchema, RoomPropertiesUpdate, SEND_KINDS as SEND, SettingsUpdate, TokenProperties as TokenPropertiesSchema,
+  ADMIN_KINDS as ADMIN, conforms, type KeySpec, NAME, REQUEST_KINDS as REQUEST, ROLE, SEND_KINDS as SEND,
+  TokenProperties as TokenPropertiesSchema,
 } from './schemas.js';
 
 export { NAME, ROLE };
@@ -196,26 +196,12 @@ function copy(schema: TSchema, value: unknown): unknown {
 
 // ── The values of the API ────────────────────────────────────────────────────
 
-/** A Daily-style partial permissions update. */
-export function permissionsUpdate(value: unknown, field = 'permissions'): PermissionsUpdateType {
-  return check(PermissionsUpdate, value, { root: field, prefix: field }) as PermissionsUpdateType;
-}
-
 export interface RoomProperties {
   enable_knocking?: boolean;
   exp?: number;
   max_participants?: number;
   call_type?: string;
   permissions?: PermissionsUpdateType;
-}
-
-/** Room properties; `null` in an update removes a property (`allowNull`). */
-export function roomProperties(value: unknown, allowNull = false): { [K in keyof RoomProperties]: RoomProperties[K] | null } {
-  return check(allowNull ? RoomPropertiesUpdate : RoomPropertiesSchema, value, { root: 'properties', prefix: 'properties' }) as RoomProperties;
-}
-
-export function privacy(value: unknown): 'public' | 'private' {
-  return check(Privacy, value, { root: 'privacy', prefix: 'privacy' }) as 'public' | 'private';
 }
 
 /** The properties of a meeting token. */
@@ -237,16 +223,6 @@ export function tokenProperties(value: unknown): TokenProperties {
   const out = check(TokenPropertiesSchema, value, { root: 'properties', prefix: 'properties' }) as TokenProperties;
   if (out.exp !== undefined && out.nbf !== undefined && out.nbf >= out.exp) throw new Invalid('properties.nbf must be before properties.exp');
   return out;
-}
-
-/** Role grants: `{ role: [permission] }`, a null-prototype map. */
-export function grants(value: unknown): Record<string, Permission[]> {
-  return check(Grants, value, { root: 'grants', prefix: 'grants' }) as Record<string, Permission[]>;
-}
-
-/** A partial settings object: each section merges into the current one. */
-export function settingsUpdate(value: unknown): Partial<CallTypeSettings> {
-  return check(SettingsUpdate, value, { root: 'settings', prefix: 'settings' }) as Partial<CallTypeSettings>;
 }
 
 /** A null-prototype copy of a map keyed by outside names. */
