@@ -8,7 +8,7 @@
  * build (`npm run build` first).
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { actionable, part } from '../elements/helpers.js';
+import { actionable, part, loadClassicScript } from '../elements/helpers.js';
 import { DailyMachine, GUEST, until, type DailyFactory } from './daily-machine.js';
 import { StandInRoomSession, joinedParams } from './signalwire-session.js';
 
@@ -24,23 +24,13 @@ interface Globals {
   CallcapsSignalWire: { fromSignalWire(roomSession: unknown, options?: object): AdaptedCall };
 }
 
-function script(src: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const element = document.createElement('script');
-    element.src = src;
-    element.onload = () => resolve();
-    element.onerror = () => reject(new Error(`could not load ${src}`));
-    document.head.append(element);
-  });
-}
-
 describe('dist/adapters/daily.iife.js and signalwire.iife.js from plain <script> tags', () => {
   const g = window as unknown as Globals;
   before(async () => {
-    if (!('Callcaps' in window)) await script('/dist/callcaps.iife.js');
-    await script('/node_modules/@daily-co/daily-js/dist/daily.js');
-    await script('/dist/adapters/daily.iife.js');
-    await script('/dist/adapters/signalwire.iife.js');
+    if (!('Callcaps' in window)) await loadClassicScript('/dist/callcaps.iife.js');
+    await loadClassicScript('/node_modules/@daily-co/daily-js/dist/daily.js');
+    await loadClassicScript('/dist/adapters/daily.iife.js');
+    await loadClassicScript('/dist/adapters/signalwire.iife.js');
   });
 
   it('binds a call object of Daily\'s own build to the elements, with one CapabilityError class', async () => {

@@ -5,7 +5,7 @@
  * (`npm run build` first).
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { actionable, part } from '../elements/helpers.js';
+import { actionable, part, loadClassicScript } from '../elements/helpers.js';
 
 interface Globals {
   Callcaps: { CapabilityError: new (...args: never[]) => Error };
@@ -17,21 +17,11 @@ interface LiveKitRoom {
   localParticipant: { setPermissions(permissions: object): boolean };
 }
 
-function script(src: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const element = document.createElement('script');
-    element.src = src;
-    element.onload = () => resolve();
-    element.onerror = () => reject(new Error(`could not load ${src}`));
-    document.head.append(element);
-  });
-}
-
 describe('dist/adapters/livekit.iife.js from a plain <script> tag', () => {
   before(async () => {
-    await script('/dist/callcaps.iife.js');
-    await script('/node_modules/livekit-client/dist/livekit-client.umd.js');
-    await script('/dist/adapters/livekit.iife.js');
+    await loadClassicScript('/dist/callcaps.iife.js');
+    await loadClassicScript('/node_modules/livekit-client/dist/livekit-client.umd.js');
+    await loadClassicScript('/dist/adapters/livekit.iife.js');
   });
 
   it('binds the page\'s LiveKit Room to the elements of dist/callcaps.iife.js, with one CapabilityError class', async () => {

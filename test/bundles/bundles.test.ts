@@ -1,20 +1,11 @@
 // The built artifacts, as a page uses them: `npm test` builds before this suite.
 import { expect } from '@open-wc/testing';
+import { loadClassicScript } from '../elements/helpers.js';
 
 interface CallcapsGlobal {
   parseCapabilities(flags: unknown): { end: boolean; lock: { on: boolean; off: boolean } };
   can(state: unknown, flag: string): boolean;
   SelfCapabilities: new (flags?: unknown) => { known: boolean; end: boolean; update(flags: unknown): void };
-}
-
-function loadClassicScript(src: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = src;
-    script.onload = () => resolve();
-    script.onerror = () => reject(new Error(`could not load ${src}`));
-    document.head.append(script);
-  });
 }
 
 describe('dist/callcaps.iife.js from a plain <script> tag', () => {

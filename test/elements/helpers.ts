@@ -58,3 +58,14 @@ export async function captureWarnings(fn: () => Promise<void>, delay = 0): Promi
 
 /** Whether a part is rendered (a boolean, so that a failed expectation never serialises an element). */
 export const has = (el: Element, name: string): boolean => part(el, name) !== null;
+
+/** Loads a classic script (`<script src>`) into the page, as a page that uses the IIFE bundles would. */
+export function loadClassicScript(src: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = src;
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error(`could not load ${src}`));
+    document.head.append(script);
+  });
+}
