@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { axeViolations, fromRowMenu, row, screenshot, startDemo, type Demo, type Person } from './harness.js';
+import { expectCleanPages, fromRowMenu, row, screenshot, startDemo, type Demo, type Person } from './harness.js';
 
 let demo: Demo;
 let people: Person[] = [];
@@ -19,15 +19,6 @@ async function join(room: string, options: { owner?: string; name?: string }): P
 
 const tile = (page: Page, name: string) => page.locator('#tiles .tile', { hasText: name });
 const control = (page: Page, part: string) => page.locator(`#controls [part~="${part}"]`);
-
-/** Every page a test opened: no console errors, and axe-clean as it is now. */
-async function expectCleanPages(): Promise<void> {
-  for (const person of people) {
-    if (person.page.isClosed()) continue;
-    assert.deepEqual(person.errors, [], `console errors on ${person.page.url()}`);
-    assert.deepEqual(await axeViolations(person.page), [], `axe violations on ${person.page.url()}`);
-  }
-}
 
 describe('a call, end to end', () => {
   before(async () => {
@@ -64,14 +55,14 @@ describe('a call, end to end', () => {
     await tile(owner.page, 'Guest').locator('.badge', { hasText: 'Mic on' }).waitFor();
     await screenshot(owner.page, 'owner-view');
     await screenshot(guest.page, 'guest-view');
-    await expectCleanPages();
+    await expectCleanPages(people);
 
     // The owner revokes it: the mic disappears and the server mutes the guest.
     await fromRowMenu(owner.page, 'Guest', 'send-audio');
     await mic.waitFor({ state: 'detached' });
     await tile(owner.page, 'Guest').locator('.badge', { hasText: 'Muted' }).waitFor();
     await tile(guest.page, 'Guest').locator('.badge', { hasText: 'Muted' }).waitFor();
-    await expectCleanPages();
+    await expectCleanPages(people);
   });
 
   it('lets a knocker in, and tells a denied knocker so', async () => {
@@ -87,7 +78,7 @@ describe('a call, end to end', () => {
     const knocker = owner.page.locator('#waiting [part~="waiting-participant"]', { hasText: 'Knocker One' });
     await knocker.waitFor();
     await screenshot(owner.page, 'owner-waiting-room');
-    await expectCleanPages();
+    await expectCleanPages(people);
     await knocker.locator('[part~="admit"]').click();
     await tile(first.page, 'Knocker One').waitFor();
     await tile(owner.page, 'Knocker One').waitFor();
@@ -105,7 +96,7 @@ describe('a call, end to end', () => {
     assert.equal(await second.page.getByText('The host did not let you in.').filter({ visible: true }).count(), 1);
     assert.equal(await second.page.locator('#notice').isVisible(), false);
     assert.equal(await tile(owner.page, 'Knocker Two').count(), 0);
-    await expectCleanPages();
+    await expectCleanPages(people);
   });
 
   it('shows a promoted guest the permissions panel without a reload', async () => {
@@ -116,7 +107,7 @@ describe('a call, end to end', () => {
 
     await fromRowMenu(owner.page, 'Promoted', 'role-option', 'moderator');
     await row(guest.page, 'Ada').waitFor();
-    await expectCleanPages();
+    await expectCleanPages(people);
   });
 
   it('shows the local camera preview while sending video is allowed and the camera is on', async () => {
@@ -135,7 +126,7 @@ describe('a call, end to end', () => {
     );
     await camera.click();
     await preview.waitFor({ state: 'detached' });
-    await expectCleanPages();
+    await expectCleanPages(people);
   });
 
   it('makes a new guest knock while the room is locked', async () => {
@@ -160,7 +151,7 @@ describe('a call, end to end', () => {
     await owner.page.locator('#controls [part~="lock"][data-state="off"]').waitFor();
     const next = await join('demo-public', { name: 'Walk-in' });
     await tile(next.page, 'Walk-in').waitFor();
-    await expectCleanPages();
+    await expectCleanPages(people);
   });
 
   it('ends the call for everyone', async () => {
@@ -175,6 +166,6 @@ describe('a call, end to end', () => {
       await person.page.locator('#notice', { hasText: 'The call has ended' }).waitFor();
       assert.equal(await person.page.locator('#call').isVisible(), false);
     }
-    await expectCleanPages();
+    await expectCleanPages(people);
   });
 });

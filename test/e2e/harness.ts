@@ -3,6 +3,7 @@
  * store, serving the demo and the built bundles as `npm start` does, and
  * Debian's Chromium driven by playwright-core with fake media devices.
  */
+import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -135,4 +136,14 @@ export const row = (page: Page, name: string) => page.locator('#panel [part~="pa
 export async function fromRowMenu(page: Page, name: string, part: string, hasText?: string): Promise<void> {
   await row(page, name).locator('[part~="more"]').click();
   await page.locator(`#panel [part~="menu"] [part~="${part}"]`, { hasText }).click();
+}
+
+/** Every page of `people`: no console errors (but those `ignore` matches), and axe-clean as it is now. */
+export async function expectCleanPages(people: readonly Person[], ignore?: RegExp): Promise<void> {
+  for (const person of people) {
+    if (person.page.isClosed()) continue;
+    const errors = ignore ? person.errors.filter((e) => !ignore.test(e)) : person.errors;
+    assert.deepEqual(errors, [], `console errors on ${person.page.url()}`);
+    assert.deepEqual(await axeViolations(person.page), [], `axe violations on ${person.page.url()}`);
+  }
 }
