@@ -26,3 +26,7 @@ console.log('custom-elements.json is current');
 // The README's element reference is generated from the manifest too.
 const readme = spawnSync(process.execPath, ['scripts/element-reference.mjs', '--check'], { stdio: 'inherit' });
 if (readme.status !== 0) process.exit(1);
+
+// So is its CDN snippet's integrity hash, from the build.
+const cdn = spawnSync(process.execPath, ['scripts/readme-cdn.mjs', '--check'], { stdio: 'inherit' });
+if (cdn.status !== 0) process.exit(1);
