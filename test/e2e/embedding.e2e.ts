@@ -1,5 +1,6 @@
 /** The embedding examples: plain HTML, an ES module page with its own tag names, and Vue 3. */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { axeViolations, startDemo, type Demo } from './harness.js';
 
@@ -54,6 +55,33 @@ describe('embedding examples', () => {
     await page.locator('call-controls [part~="lock"]').click();
     await page.locator('output', { hasText: 'lock' }).waitFor();
     assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(errors, []);
+  });
+  it("the README's pinned CDN snippet: Chromium accepts its integrity hashes for the built files", async () => {
+    // The same files as on the CDN, served here: a stale hash would block them.
+    const pinned = [...readFileSync('README.md', 'utf8').matchAll(/src="https:\/\/cdn\.jsdelivr\.net\/npm\/callcaps@[^/]+\/(dist\/[^"]+)"\s+integrity="([^"]+)"/g)];
+    assert.deepEqual(pinned.map(([, file]) => file), ['dist/callcaps.iife.js', 'dist/callcaps.bundle.js']);
+    const { page, errors } = await demo.open(`${demo.server.url}/embed/capabilities.html`);
+    const loaded = await page.evaluate(
+      (scripts) =>
+        Promise.all(
+          scripts.map(
+            ([file, integrity], i) =>
+              new Promise<boolean>((resolve) => {
+                const script = document.createElement('script');
+                if (i === 1) script.type = 'module';
+                script.integrity = integrity;
+                script.crossOrigin = 'anonymous';
+                script.src = `/${file}?sri`;
+                script.onload = () => resolve(true);
+                script.onerror = () => resolve(false);
+                document.head.append(script);
+              }),
+          ),
+        ),
+      pinned.map(([, file, integrity]) => [file, integrity] as [string, string]),
+    );
+    assert.deepEqual(loaded, [true, true]);
     assert.deepEqual(errors, []);
   });
 });
