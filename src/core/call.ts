@@ -160,6 +160,12 @@ export interface Call {
   setLayout(layout: string): Promise<void>;
   sendDigits(digits: string): Promise<void>;
   removeMember(memberId: string): Promise<void>;
+  /**
+   * The permissions that `updateMember()` can change here; absent means all of
+   * them (the reference server). A platform without a presence or receive
+   * permission leaves those out, and the elements never offer them.
+   */
+  readonly permissionFields?: readonly (keyof ParticipantPermissions)[];
   /** Changes a member's permissions or role; `'*'` changes every member. */
   updateMember(memberId: string, update: { permissions?: PermissionsUpdate; role?: string }): Promise<void>;
   /** Admits (`true`) or denies (`false`) a knocker; `'*'` answers every knocker. */

@@ -155,6 +155,19 @@ describe('fromLiveKit: the mapping table', () => {
 });
 
 describe('fromLiveKit with a real Room', () => {
+  it('without backend.updateAttributes, making a host is never offered and refused before any backend call', async () => {
+    const s = await joined({ role: 'host' }, (sent) => {
+      const { updateAttributes: _, ...backend } = recordingBackend(sent);
+      return { backend };
+    });
+    assert.deepEqual(s.call.permissionFields, ['hasPresence', 'canSend', 'canReceive']);
+    const error = await s.call.updateMember('simulated-0', { permissions: { canAdmin: true } }).catch((e) => e);
+    assert.ok(error instanceof CapabilityError, String(error));
+    await s.call.updateMember('simulated-0', { permissions: { hasPresence: false } });
+    assert.deepEqual(s.sent.map((line) => line.split(' ')[0]), ['updatePermissions']);
+    await s.call.leave();
+  });
+
   it('members: identities, names, hosts, mutes and hands; hidden participants are not listed', async () => {
     const s = await joined({});
     s.offline.update(

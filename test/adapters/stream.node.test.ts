@@ -182,13 +182,16 @@ describe('fromStream with a real Call', () => {
     await o.client.disconnectUser();
   });
 
-  it('what Stream cannot express (presence, receive) is refused as a ServerError, never sent', async () => {
+  it('what Stream cannot express (presence, receive) is never offered and refused with a CapabilityError, never sent', async () => {
     const { o, call } = created();
     join(o, HOST);
+    assert.deepEqual(call.permissionFields, ['canSend', 'canAdmin']);
     const before = o.sent.length;
-    const error = await call.updateMember('u2', { permissions: { hasPresence: false } }).catch((e) => e);
-    assert.ok(error instanceof ServerError);
-    assert.match(error.message, /presence/);
+    for (const permissions of [{ hasPresence: false }, { canReceive: { base: false } }, { canSend: true, hasPresence: true }]) {
+      const error = await call.updateMember('u2', { permissions }).catch((e) => e);
+      assert.ok(error instanceof CapabilityError, String(error));
+      assert.match(error.message, /Stream cannot/);
+    }
     assert.equal(o.sent.length, before);
     await call.leave();
     await o.client.disconnectUser();

@@ -20,7 +20,6 @@ import type {
 } from 'livekit-client';
 import type { LeftReason, MediaChannel, Member, ParticipantPermissions, PermissionsUpdate, SendKind } from '../../core/call.js';
 import { AdapterCall, type PlatformOps } from '../shared/base.js';
-import { PLATFORM_ERROR } from '../shared/errors.js';
 import { ServerError } from '../../core/call.js';
 
 /** A `ParticipantPermission` as LiveKit's server API takes it (plain fields; `canPublishSources` as `TrackSource` numbers). */
@@ -274,14 +273,11 @@ export class LiveKitCall extends AdapterCall {
       const update = backend.updatePermissions.bind(backend);
       ops.updatePermissions = async (target, permissions) => {
         const { canAdmin, ...rest } = permissions;
-        if (canAdmin !== undefined && !setRole) {
-          throw new ServerError(PLATFORM_ERROR, 'LiveKit: making a host needs backend.updateAttributes');
-        }
         for (const p of targets(target)) {
           if (Object.keys(rest).length) await update({ room: name(), identity: p.identity, permission: applyUpdate(p.permissions, rest) });
           if (canAdmin !== undefined) {
             const admin = canAdmin === true || (Array.isArray(canAdmin) && canAdmin.includes('participants'));
-            await setRole!({ room: name(), identity: p.identity, attributes: { [roleAttribute]: admin ? 'host' : 'participant' } });
+            await setRole?.({ room: name(), identity: p.identity, attributes: { [roleAttribute]: admin ? 'host' : 'participant' } });
           }
         }
       };
@@ -301,6 +297,8 @@ export class LiveKitCall extends AdapterCall {
       ops.end = () => end({ room: name() });
     }
     super('LiveKit', ops);
+    // Making a host is a role attribute: without updateAttributes, only the token's permissions change.
+    this.permissionFields = setRole ? ['hasPresence', 'canSend', 'canReceive', 'canAdmin'] : ['hasPresence', 'canSend', 'canReceive'];
     this.#room = room;
     this.#backend = backend;
     this.#isHost = options.isHost ?? defaultIsHost(roleAttribute);

@@ -14,7 +14,7 @@ import { State } from '../../core/state.js';
 import {
   CapabilityError, MEMBER_ACTION_FLAGS, mayActOn, ServerError,
   type Access, type Call, type CallMessage, type ConnectionState, type LeftReason, type MediaChannel, type Member,
-  type MemberAction, type PermissionRequest, type PermissionsUpdate, type RequestKind, type RoomState, type WaitingParticipant,
+  type MemberAction, type ParticipantPermissions, type PermissionRequest, type PermissionsUpdate, type RequestKind, type RoomState, type WaitingParticipant,
 } from '../../core/call.js';
 import { PLATFORM_ERROR, toServerError } from './errors.js';
 
@@ -110,6 +110,9 @@ export abstract class AdapterCall implements Call {
   readonly connection$ = this.connection.$;
   readonly left$ = this.left.$;
   readonly messages$: Observable<CallMessage> = this.messages.asObservable();
+
+  /** See {@link Call.permissionFields}: a platform's adapter sets what it can change. */
+  permissionFields?: readonly (keyof ParticipantPermissions)[];
 
   readonly #releases: (() => void)[] = [];
   #flags: readonly string[] | null = null;
@@ -368,7 +371,9 @@ export abstract class AdapterCall implements Call {
       if (update.permissions) await permissions?.(target, update.permissions);
       if (update.role !== undefined) await role?.(target, update.role);
     };
-    const supported = (!update.permissions || permissions) && (update.role === undefined || role);
+    const fields = this.permissionFields;
+    const expressible = !update.permissions || !fields || Object.keys(update.permissions).every((f) => fields.includes(f as keyof ParticipantPermissions));
+    const supported = (!update.permissions || (permissions && expressible)) && (update.role === undefined || role);
     if (memberId === '*') return this.checked(actions.map((a) => `member.${MEMBER_ACTION_FLAGS[a]}`), supported ? run('*') : undefined);
     return this.#act(actions, memberId, supported ? () => run(this.self.value!)() : undefined, supported ? (target) => run(target)() : undefined);
   }

@@ -21,7 +21,6 @@ import {
   type LeftReason, type Member, type PermissionRequest, type PermissionsUpdate, type RequestKind, type SendKind,
 } from '../../core/call.js';
 import { AdapterCall, type PlatformOps } from '../shared/base.js';
-import { PLATFORM_ERROR } from '../shared/errors.js';
 
 /** Every `OwnCapability` of the SDK, by value (a new one in the SDK fails the build until it is mapped or listed as unmapped). */
 type Capability = `${(typeof OwnCapability)[keyof typeof OwnCapability]}`;
@@ -160,12 +159,6 @@ export class StreamCallAdapter extends AdapterCall {
       removeMember: (target) => (remove === 'block' ? call.blockUser(target.user_id) : call.kickUser({ user_id: target.user_id })),
       updatePermissions: async (target, update) => {
         const { grant, revoke } = sendChanges(update);
-        if (update.hasPresence !== undefined) {
-          throw new ServerError(PLATFORM_ERROR, 'Stream has no presence permission: remove or block the participant instead');
-        }
-        if (update.canReceive !== undefined) {
-          throw new ServerError(PLATFORM_ERROR, 'Stream has no receive permission');
-        }
         for (const user_id of others(target)) {
           if (grant.length || revoke.length) {
             await call.updateUserPermissions({ user_id, grant_permissions: grant, revoke_permissions: revoke });
@@ -193,6 +186,8 @@ export class StreamCallAdapter extends AdapterCall {
       sendMessage: (data, to) => call.sendCustomEvent({ type: messageType, data, to }),
     };
     super('Stream', ops);
+    // Stream grants sending and roles; it has no presence or receive permission.
+    this.permissionFields = ['canSend', 'canAdmin'];
     this.#call = call;
     this.#roles = options.roles ?? STREAM_ROLES;
 

@@ -173,6 +173,8 @@ interface RowContext {
   roles: readonly string[];
   gating: string;
   t: PermissionsPanelStrings;
+  /** What the call can change (`Call.permissionFields`); undefined: everything. */
+  fields?: readonly string[];
 }
 
 /** One button: inline in a row, in the toolbar, or an item of a menu (`role`). */
@@ -324,6 +326,7 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
       roles: this.#room.value?.roles ?? [],
       gating: this.gating,
       t: this.t,
+      fields: this.call?.permissionFields,
     };
     const prev = this.#context;
     if (!prev || (Object.keys(next) as (keyof RowContext)[]).some((key) => next[key] !== prev[key])) this.#context = next;
@@ -512,7 +515,7 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     const role = this.#may(ctx, m, 'role');
     const remove = this.#may(ctx, m, 'remove');
     const check = (part: string, on: boolean, permissions: PermissionsUpdate) =>
-      this.#btn({ part, text: t[camel(part) as 'admin'], role: 'menuitemcheckbox', checked: on, may: perms, id: `${part}-${m.id}`, onClick: () => this.#update(m, { permissions }) });
+      ctx.fields && !Object.keys(permissions).every((field) => ctx.fields!.includes(field)) ? nothing : this.#btn({ part, text: t[camel(part) as 'admin'], role: 'menuitemcheckbox', checked: on, may: perms, id: `${part}-${m.id}`, onClick: () => this.#update(m, { permissions }) });
     const send = (part: string, kinds: readonly SendKind[]) => {
       const on = holds(p.canSend, kinds[0]);
       return check(part, on, { canSend: toggled(p.canSend, ALL_SEND, kinds, !on) });

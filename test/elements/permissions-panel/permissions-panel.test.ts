@@ -181,6 +181,15 @@ describe('<permissions-panel>', () => {
       expect(description(item(el, 'mute-video')!)).to.equal('Only hosts can mute others');
     });
 
+    it('never offers a permission the call cannot change (Call.permissionFields), in either gating mode', async () => {
+      for (const gating of ['hide', 'disable'] as const) {
+        const call = callWith(['member.remove', 'member.permissions.set']);
+        Object.assign(call, { permissionFields: ['canSend', 'canAdmin'] });
+        const shown = await offered(await panel(call, gating), 'ana');
+        expect([shown.includes('presence'), shown.includes('send-audio'), shown.includes('admin')], gating).to.deep.equal([false, true, true]);
+      }
+    });
+
     it('follows a capability change', async () => {
       const call = callWith(['member.remove']);
       const el = await panel(call);
