@@ -101,7 +101,7 @@ conformance({
     'update member permissions': 'update-participant {"id":"s2","properties":{"updatePermissions":{"canSend":["audio"]}}}',
     'update everyone': 'update-participants {"participants":{"*":{"updatePermissions":{"canSend":true}}}}',
     'change role': null,
-    'deny request': '',
+    'deny request': 'app-msg {"data":{"type":"request-denied","sessionId":"s2"},"to":"*"}',
     lock: null,
     unlock: null,
     layout: null,
@@ -189,6 +189,28 @@ describe('fromDaily over a real daily-js call object', () => {
     await owner.call.updateMember('s2', { permissions: { hasPresence: true } });
     expect(owner.m.sent.at(-1)).to.equal('update-participant {"id":"s2","properties":{"updatePermissions":{"hasPresence":true}}}');
     expect(await firstValueFrom(owner.call.requests$)).to.deep.equal([]);
+  });
+
+  it('a refusal reaches the requester (callcaps\' request-denied message, heeded from hosts only); a grant answers its own request', async () => {
+    const guest = await use({ ...GUEST, hasPresence: false, canSend: false });
+    const own = async () => (await firstValueFrom(guest.call.requests$)).map((r) => [r.member_id, r.permissions]);
+    await guest.call.requestPermissions(['presence']);
+    expect(await own()).to.deep.equal([['me', ['presence']]]);
+    // Another guest's "refusal" is ignored; a host's is heeded.
+    guest.m.appMessage('s3', { type: 'request-denied', sessionId: 'me' });
+    guest.m.emitParticipant({ ...guest.m.remotes.get('s2')!, owner: true });
+    await settle();
+    expect(await own()).to.deep.equal([['me', ['presence']]]);
+    guest.m.appMessage('s2', { type: 'request-denied', sessionId: 'me' });
+    await until(() => guest.call.capabilities.known, 'known');
+    await settle();
+    expect(await own()).to.deep.equal([]);
+    // Asked again and granted: the request is answered by the grant itself.
+    await guest.call.requestPermissions(['presence']);
+    expect(await own()).to.deep.equal([['me', ['presence']]]);
+    guest.m.setLocal({ ...GUEST, hasPresence: true, canSend: false });
+    await settle();
+    expect(await own()).to.deep.equal([]);
   });
 
   it('knocking: waitingParticipants() and the waiting-participant events; admit one, admit all', async () => {

@@ -34,12 +34,17 @@ import { AdapterCall, type PlatformOps } from '../shared/base.js';
  *   (reference/000's complete example), so an owner page written from that
  *   guide and callcaps interoperate;
  * - `request-permissions`: callcaps' extension for what a present participant
- *   lacks (`canSend` entries), answered by `updateParticipant(…, { updatePermissions: { canSend } })`.
- * `sessionId` is the requester's own `session_id`; Daily's `fromId` must match it.
+ *   lacks (`canSend` entries), answered by `updateParticipant(…, { updatePermissions: { canSend } })`;
+ * - `request-denied`: callcaps' extension, a host's refusal, so that the requester
+ *   and the other hosts drop the request (Daily has no refusal of its own);
+ *   heeded only from an owner or a participant whose `canAdmin` covers participants.
+ * `sessionId` is the requester's own `session_id`; for the requests, Daily's
+ * `fromId` must match it.
  */
 export type DailyRequestMessage =
   | { type: 'request-presence'; sessionId: string }
-  | { type: 'request-permissions'; sessionId: string; permissions: ('audio' | 'video' | 'screenshare')[] };
+  | { type: 'request-permissions'; sessionId: string; permissions: ('audio' | 'video' | 'screenshare')[] }
+  | { type: 'request-denied'; sessionId: string };
 
 /** The envelope of callcaps' own app messages (`sendMessage()` / `messages$`). */
 export interface DailyAppMessage {
@@ -151,6 +156,10 @@ export function dailyPermissionsUpdate(update: PermissionsUpdate): DailyParticip
 const OFF_STATES = ['off', 'blocked'];
 const KIND_OF_SEND: Readonly<Record<'audio' | 'video' | 'screenshare', SendKind>> = { audio: 'audio', video: 'video', screenshare: 'screenVideo' };
 
+/** Whether permissions hold what a request of that kind asks for. */
+const holdsKind = (p: ParticipantPermissions, kind: RequestKind): boolean =>
+  kind === 'presence' ? p.hasPresence : holds(p.canSend, KIND_OF_SEND[kind]);
+
 /** A Daily participant as a callcaps member (`session_id` is the id). */
 export function dailyMember(p: DailyParticipant): Member {
   const permissions: ParticipantPermissions = {
@@ -233,9 +242,13 @@ export class DailyCallAdapter extends AdapterCall {
         if (kinds.includes('presence')) send({ type: 'request-presence', sessionId });
         const media = kinds.filter((k): k is 'audio' | 'video' | 'screenshare' => k !== 'presence');
         if (media.length) send({ type: 'request-permissions', sessionId, permissions: media });
+        // The requester's own pending request, as the reference server lists it: answered, it leaves.
+        this.#asked(sessionId, kinds);
       },
-      // Daily has no refusal: the request is dismissed here, and the requester is not told.
-      denyRequest: async (memberId) => this.#dismiss(memberId),
+      denyRequest: async (memberId) => {
+        send({ type: 'request-denied', sessionId: memberId });
+        this.#dismiss(memberId);
+      },
       record: async (on) => void (on ? call.startRecording() : call.stopRecording()),
       transcribe: async (on) => void (on ? call.startTranscription() : call.stopTranscription()),
       sendMessage: async (data, to) => send({ type: 'callcaps', data }, to),
@@ -311,6 +324,11 @@ export class DailyCallAdapter extends AdapterCall {
       this.messages.next({ from: event.fromId, data: data.data });
       return;
     }
+    if (data.type === 'request-denied') {
+      const from = Object.values(this.#call.participants()).find((p) => p.session_id === event.fromId);
+      if (from && typeof data.sessionId === 'string' && (from.owner || holds(from.permissions?.canAdmin, 'participants'))) this.#dismiss(data.sessionId);
+      return;
+    }
     if (data.type !== 'request-presence' && data.type !== 'request-permissions') return;
     // The requester speaks for itself only.
     const sessionId = typeof data.sessionId === 'string' ? data.sessionId : event.fromId;
@@ -318,6 +336,10 @@ export class DailyCallAdapter extends AdapterCall {
     const asked: RequestKind[] = data.type === 'request-presence'
       ? ['presence']
       : (Array.isArray(data.permissions) ? data.permissions : []).filter((k): k is 'audio' | 'video' | 'screenshare' => typeof k === 'string' && Object.hasOwn(KIND_OF_SEND, k));
+    this.#asked(sessionId, asked);
+  }
+
+  #asked(sessionId: string, asked: readonly RequestKind[]): void {
     if (!asked.length) return;
     const before = this.#requests.get(sessionId);
     const member = this.target(sessionId);
@@ -380,6 +402,9 @@ export class DailyCallAdapter extends AdapterCall {
     for (const member of others) this.#hidden.delete(member.id);
     this.self.set(self);
     this.participants.set(self ? [self, ...others] : others);
+    // One's own request is answered once everything it asked for is held.
+    const own = self && this.#requests.get(self.id);
+    if (own && own.permissions.every((kind) => holdsKind(self.permissions, kind))) this.#dismiss(self.id);
     this.connection.set('connected');
     this.#refreshRoom();
     this.#refreshWaiting();
