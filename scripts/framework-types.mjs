@@ -183,8 +183,8 @@ export function frameworkTypes(manifest) {
     'preact.d.ts': jsx(elements, {
       module: 'preact',
       intro: '// Preact: `<call-controls>`… in TSX type-check; `oncallcaps-action` listens\n// for `callcaps-action`.\n',
-      importLine: "import type { JSX as PreactJSX } from 'preact';\n",
-      attributes: (className) => `PreactJSX.HTMLAttributes<${className}>`,
+      importLine: "import type { HTMLAttributes } from 'preact';\n",
+      attributes: (className) => `HTMLAttributes<${className}>`,
       handlerNames: (name) => [`on${name}`],
     }),
     'solid.d.ts': jsx(elements, {

@@ -2,7 +2,7 @@
 // Preact: `<call-controls>`… in TSX type-check; `oncallcaps-action` listens
 // for `callcaps-action`.
 
-import type { JSX as PreactJSX } from 'preact';
+import type { HTMLAttributes } from 'preact';
 import type { CallControls, CallcapsActionDetail, CallcapsErrorDetail, CapabilityGate, PermissionsPanel, WaitingRoom } from 'callcaps/core';
 import type { CallStage } from 'callcaps/media';
 import type { CallControlsProps, CallStageProps, CapabilityGateProps, PermissionsPanelProps, WaitingRoomProps } from './props.js';
@@ -11,7 +11,7 @@ declare module 'preact' {
   namespace JSX {
     interface IntrinsicElements {
       /** Mic, camera, screen share, hand, deafen, lock, layout, dialpad, devices, record, end and leave controls gated by capabilities, labelled or compact. */
-      'call-controls': Omit<PreactJSX.HTMLAttributes<CallControls>, keyof CallControlsProps> & CallControlsProps & {
+      'call-controls': Omit<HTMLAttributes<CallControls>, keyof CallControlsProps> & CallControlsProps & {
         /** Before every action, cancelable: `detail.action` is the `Call` method (or `selectDevice`), `detail.args` its arguments. Cancel it to handle the action yourself; without a `call` it is the only effect. */
         'oncallcaps-action'?: (event: CustomEvent<CallcapsActionDetail>) => void;
         /** An action failed (the call rejected it or the server refused): `detail.error`, `detail.action`. The element also shows the message. */
@@ -29,28 +29,28 @@ declare module 'preact' {
        * layout is the room's (`grid`, or a speaker layout for any other, such as
        * `speaker` and `sidebar`) unless the `layout` attribute overrides it.
        */
-      'call-stage': Omit<PreactJSX.HTMLAttributes<CallStage>, keyof CallStageProps> & CallStageProps & {
+      'call-stage': Omit<HTMLAttributes<CallStage>, keyof CallStageProps> & CallStageProps & {
         /** Before every action, cancelable: `detail.action` is the `Call` method, `detail.args` its arguments. Cancel it to handle the action yourself. */
         'oncallcaps-action'?: (event: CustomEvent<CallcapsActionDetail>) => void;
         /** An action failed (the call rejected it or the server refused): `detail.error`, `detail.action`. */
         'oncallcaps-error'?: (event: CustomEvent<CallcapsErrorDetail>) => void;
       };
       /** Shows its content when capabilities are granted; otherwise a fallback, or the content inert. */
-      'capability-gate': Omit<PreactJSX.HTMLAttributes<CapabilityGate>, keyof CapabilityGateProps> & CapabilityGateProps & {
+      'capability-gate': Omit<HTMLAttributes<CapabilityGate>, keyof CapabilityGateProps> & CapabilityGateProps & {
         /** Before every action, cancelable: `detail.action` is the `Call` method, `detail.args` its arguments. Cancel it to handle the action yourself. */
         'oncallcaps-action'?: (event: CustomEvent<CallcapsActionDetail>) => void;
         /** An action failed (the call rejected it or the server refused): `detail.error`, `detail.action`. */
         'oncallcaps-error'?: (event: CustomEvent<CallcapsErrorDetail>) => void;
       };
       /** Participants at a glance for hosts: state, attention first, an action inline and the rest in a menu; search, bulk actions, windowed for long lists. */
-      'permissions-panel': Omit<PreactJSX.HTMLAttributes<PermissionsPanel>, keyof PermissionsPanelProps> & PermissionsPanelProps & {
+      'permissions-panel': Omit<HTMLAttributes<PermissionsPanel>, keyof PermissionsPanelProps> & PermissionsPanelProps & {
         /** Before every action, cancelable: `detail.action` is the `Call` method (or `selectDevice`), `detail.args` its arguments. Cancel it to handle the action yourself; without a `call` it is the only effect. */
         'oncallcaps-action'?: (event: CustomEvent<CallcapsActionDetail>) => void;
         /** An action failed (the call rejected it or the server refused): `detail.error`, `detail.action`. The element also shows the message. */
         'oncallcaps-error'?: (event: CustomEvent<CallcapsErrorDetail>) => void;
       };
       /** Knockers to admit or deny (hosts), or the lobby's knock form and status (guests). */
-      'waiting-room': Omit<PreactJSX.HTMLAttributes<WaitingRoom>, keyof WaitingRoomProps> & WaitingRoomProps & {
+      'waiting-room': Omit<HTMLAttributes<WaitingRoom>, keyof WaitingRoomProps> & WaitingRoomProps & {
         /** Before every action, cancelable: `detail.action` is the `Call` method (or `selectDevice`), `detail.args` its arguments. Cancel it to handle the action yourself; without a `call` it is the only effect. */
         'oncallcaps-action'?: (event: CustomEvent<CallcapsActionDetail>) => void;
         /** An action failed (the call rejected it or the server refused): `detail.error`, `detail.action`. The element also shows the message. */
