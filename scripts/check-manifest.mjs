@@ -1,7 +1,8 @@
-// Fails when custom-elements.json is not what `npm run analyze` makes from the
-// current sources: the committed manifest must never be stale.
+// Fails when custom-elements.json, or a file made from it (the framework
+// typings of types/, the editor data), is not what `npm run analyze` makes from
+// the current sources: the committed files must never be stale.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 // The analyzer writes relative to the working directory.
@@ -15,13 +16,22 @@ if (result.status !== 0) {
   console.error(result.stdout, result.stderr);
   process.exit(1);
 }
-const fresh = readFileSync(join(dir, 'custom-elements.json'), 'utf8');
-const committed = readFileSync('custom-elements.json', 'utf8');
-if (fresh !== committed) {
-  console.error('custom-elements.json is stale: run "npm run analyze" and commit it.');
+const GENERATED = [
+  'custom-elements.json',
+  'vscode.html-custom-data.json',
+  'vscode.css-custom-data.json',
+  'web-types.json',
+  ...new Set([...readdirSync(join(dir, 'types')), ...(existsSync('types') ? readdirSync('types') : [])].map((file) => `types/${file}`)),
+];
+const stale = GENERATED.filter((file) => {
+  const fresh = join(dir, file);
+  return !existsSync(fresh) || !existsSync(file) || readFileSync(fresh, 'utf8') !== readFileSync(file, 'utf8');
+});
+if (stale.length) {
+  console.error(`Stale: ${stale.join(', ')}: run "npm run analyze" and commit the result.`);
   process.exit(1);
 }
-console.log('custom-elements.json is current');
+console.log(`current: ${GENERATED.join(', ')}`);
 
 // The README's element reference is generated from the manifest too.
 const readme = spawnSync(process.execPath, ['scripts/element-reference.mjs', '--check'], { stdio: 'inherit' });

@@ -276,8 +276,8 @@ const OVERFLOW = ['deafen', 'lock', 'layout', 'record', 'dialpad', 'devices'];
  * @slot leave-icon - Replaces the leave icon.
  * @slot more-icon - Replaces the icon of the overflow menu's button (compact layout).
  *
- * @event callcaps-action - Before every action, cancelable: `detail.action` is the `Call` method (or `selectDevice`), `detail.args` its arguments. Cancel it to handle the action yourself; without a `call` it is the only effect.
- * @event callcaps-error - An action failed (the call rejected it or the server refused): `detail.error`, `detail.action`. The element also shows the message.
+ * @event {CustomEvent<CallcapsActionDetail>} callcaps-action - Before every action, cancelable: `detail.action` is the `Call` method (or `selectDevice`), `detail.args` its arguments. Cancel it to handle the action yourself; without a `call` it is the only effect.
+ * @event {CustomEvent<CallcapsErrorDetail>} callcaps-error - An action failed (the call rejected it or the server refused): `detail.error`, `detail.action`. The element also shows the message.
  *
  * @csspart error - The aria-live region that shows a failed action's message.
  * @csspart error-dismiss - The button that dismisses the error.
@@ -312,7 +312,7 @@ const OVERFLOW = ['deafen', 'lock', 'layout', 'record', 'dialpad', 'devices'];
  * @csspart status - The aria-live status line: a request sent, and notices of what a host did to the participant (muted, a permission taken or given back, a request approved or declined, a new role, removed); cleared by the participant's next action.
  * @csspart reconnecting - The banner shown while reconnecting, over the last controls (dimmed and inert).
  *
- * @attr empty - Present while the element renders nothing, so that a page can hide its container.
+ * @attr {boolean} empty - Present while the element renders nothing, so that a page can hide its container.
  *
  * @cssproperty --call-controls-gap - Space between controls (falls back to `--callcaps-gap`).
  * @cssproperty --call-controls-background - Background of the bar and its popups (falls back to `--callcaps-surface`).

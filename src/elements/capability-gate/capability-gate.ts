@@ -57,7 +57,10 @@ export class CapabilityGate extends CallcapsElement<CommonStrings> {
   /** `can-request`: the content also shows when the matching `request.*` flag is held (audio, video, screen share). */
   mode: 'grant' | 'can-request' = 'grant';
 
-  /** Whether the content shows: `granted`, `requestable` (via `can-request`) or `denied` (also before capabilities are known). Read-only; reflected for CSS. */
+  /**
+   * Whether the content shows: `granted`, `requestable` (via `can-request`) or `denied` (also before capabilities are known). Read-only; reflected for CSS.
+   * @readonly
+   */
   status: 'granted' | 'requestable' | 'denied' = 'denied';
 
   protected override _capabilitySource(): CapabilitiesSource | undefined {

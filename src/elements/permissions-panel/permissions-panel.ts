@@ -215,8 +215,8 @@ interface Button {
  * @tagname permissions-panel
  * @summary Participants at a glance for hosts: state, attention first, an action inline and the rest in a menu; search, bulk actions, windowed for long lists.
  *
- * @event callcaps-action - Before every action, cancelable: `detail.action` is the `Call` method (or `selectDevice`), `detail.args` its arguments. Cancel it to handle the action yourself; without a `call` it is the only effect.
- * @event callcaps-error - An action failed (the call rejected it or the server refused): `detail.error`, `detail.action`. The element also shows the message.
+ * @event {CustomEvent<CallcapsActionDetail>} callcaps-action - Before every action, cancelable: `detail.action` is the `Call` method (or `selectDevice`), `detail.args` its arguments. Cancel it to handle the action yourself; without a `call` it is the only effect.
+ * @event {CustomEvent<CallcapsErrorDetail>} callcaps-error - An action failed (the call rejected it or the server refused): `detail.error`, `detail.action`. The element also shows the message.
  *
  * @csspart error - The aria-live region that shows a failed action's message.
  * @csspart error-dismiss - The button that dismisses the error.
@@ -254,7 +254,7 @@ interface Button {
  * @csspart remove-cancel - Cancels the removal (focused first).
  * @csspart reconnecting - The banner shown while reconnecting, over the last list (dimmed and inert).
  *
- * @attr empty - Present while the element renders nothing (a participant who is not a host), so that a page can hide its container.
+ * @attr {boolean} empty - Present while the element renders nothing (a participant who is not a host), so that a page can hide its container.
  *
  * @cssproperty --permissions-panel-gap - Space between controls (falls back to `--callcaps-gap`).
  * @cssproperty --permissions-panel-background - Background (falls back to `--callcaps-surface`).

@@ -50,6 +50,9 @@ export interface ControlOptions {
  * and fail. Not registered; no side effects.
  *
  * Each element documents the events, parts and custom properties it uses.
+ *
+ * @event {CustomEvent<CallcapsActionDetail>} callcaps-action - Before every action, cancelable: `detail.action` is the `Call` method, `detail.args` its arguments. Cancel it to handle the action yourself.
+ * @event {CustomEvent<CallcapsErrorDetail>} callcaps-error - An action failed (the call rejected it or the server refused): `detail.error`, `detail.action`.
  */
 export class CallcapsElement<S extends CommonStrings = CommonStrings> extends LitElement {
   static override styles: CSSResultGroup = [base];

@@ -73,8 +73,8 @@ const TICK_MS = 30_000;
  * @tagname waiting-room
  * @summary Knockers to admit or deny (hosts), or the lobby's knock form and status (guests).
  *
- * @event callcaps-action - Before every action, cancelable: `detail.action` is the `Call` method (or `selectDevice`), `detail.args` its arguments. Cancel it to handle the action yourself; without a `call` it is the only effect.
- * @event callcaps-error - An action failed (the call rejected it or the server refused): `detail.error`, `detail.action`. The element also shows the message.
+ * @event {CustomEvent<CallcapsActionDetail>} callcaps-action - Before every action, cancelable: `detail.action` is the `Call` method (or `selectDevice`), `detail.args` its arguments. Cancel it to handle the action yourself; without a `call` it is the only effect.
+ * @event {CustomEvent<CallcapsErrorDetail>} callcaps-error - An action failed (the call rejected it or the server refused): `detail.error`, `detail.action`. The element also shows the message.
  *
  * @csspart error - The aria-live region that shows a failed action's message.
  * @csspart error-dismiss - The button that dismisses the error.
@@ -99,7 +99,7 @@ const TICK_MS = 30_000;
  * @csspart cancel - Stops waiting (leaves).
  * @csspart reconnecting - The banner shown while reconnecting, over the last content (dimmed and inert).
  *
- * @attr empty - Present while the element renders nothing, so that a page can hide its container.
+ * @attr {boolean} empty - Present while the element renders nothing, so that a page can hide its container.
  *
  * @cssproperty --waiting-room-gap - Space between controls (falls back to `--callcaps-gap`).
  * @cssproperty --waiting-room-background - Background (falls back to `--callcaps-surface`).
