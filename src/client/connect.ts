@@ -12,16 +12,29 @@ import {
   type MemberAction, type PermissionRequest, type PermissionsUpdate, type RequestKind, type RoomState, type WaitingParticipant,
 } from '../core/call.js';
 
-/** The part of the WebSocket API the client uses (the browser's, or `ws` in Node). */
+/**
+ * An event handler property of {@link WebSocketLike}. Declared as a method (which
+ * TypeScript checks bivariantly) so that both the DOM's `WebSocket`, whose handlers
+ * take DOM events, and `ws`, whose handlers take its own event classes, fit; `E` is
+ * what the client reads of the event, which both provide.
+ */
+type SocketHandler<E> = { handle(event: E): void }['handle'] | null;
+
+/**
+ * The part of the WebSocket API the client uses: the browser's `WebSocket` (also
+ * Node 22's global one), or `ws`'s in Node. Messages are text frames, read as
+ * strings; a binary frame that `ws` hands over as a `Buffer` is read as UTF-8 text.
+ */
 export interface WebSocketLike {
+  /** 0 connecting, 1 open, 2 closing, 3 closed. */
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  // `any`: each implementation has its own event types (the DOM's, `ws`'s).
-  onopen: ((event: any) => void) | null;
-  onmessage: ((event: any) => void) | null;
-  onclose: ((event: any) => void) | null;
-  onerror: ((event: any) => void) | null;
+  onopen: SocketHandler<unknown>;
+  onmessage: SocketHandler<{ readonly data: unknown }>;
+  /** The close code (1006 when the link dropped, 4xxx for the server's refusals) and the reason. */
+  onclose: SocketHandler<{ readonly code: number; readonly reason: string }>;
+  onerror: SocketHandler<unknown>;
   /** `ws` in Node: drops the connection at once, without a close handshake. Browsers have none. */
   terminate?(): void;
 }
@@ -33,7 +46,12 @@ export interface ConnectOptions {
   token?: string;
   /** The display name, when the token does not give one. */
   userName?: string;
-  /** The WebSocket constructor; defaults to `globalThis.WebSocket`. */
+  /**
+   * The WebSocket class to connect with: `WebSocket` of the `ws` package in
+   * Node 20 (which has no global one), or any class shaped as
+   * {@link WebSocketLike}. Defaults to `globalThis.WebSocket` (browsers, Node
+   * 22 and later); `connect()` rejects with a `TypeError` when neither is there.
+   */
   WebSocket?: new (url: string) => WebSocketLike;
   /**
    * Reconnecting after a lost link, with decorrelated jitter: each delay is
@@ -41,7 +59,10 @@ export interface ConnectOptions {
    * never exceeds `max` (milliseconds). After `attempts` failed attempts in a
    * row the call is `closed`, and `closeReason$` holds a {@link ConnectionError}
    * with code `unreachable`. Defaults: 250, 10000 and 20; `attempts: Infinity`
-   * never gives up.
+   * never gives up. In a browser, no attempt is spent while `navigator.onLine`
+   * is false: the client waits for the `online` event and then retries at once;
+   * and when the page becomes visible again, it retries at once with the
+   * backoff reset.
    */
   reconnect?: { min?: number; max?: number; attempts?: number };
   /**
@@ -69,12 +90,24 @@ const FINAL = [4401, 4403, 4404, 4409];
 
 const now = (): number => performance.now();
 
+/** A timer that only watches: it never keeps a Node process alive by itself (browsers' timers have no `unref`). */
+function watchTimer(callback: () => void, ms: number): ReturnType<typeof setTimeout> {
+  const timer = setTimeout(callback, ms);
+  (timer as { unref?(): void }).unref?.();
+  return timer;
+}
+
+/** What a browser page offers to follow the network and its own visibility; nothing of it in Node. */
+const page = globalThis as Partial<Pick<Window, 'addEventListener' | 'removeEventListener' | 'document' | 'navigator'>>;
+/** The events after which a client waiting to reconnect retries at once (`visibilitychange` bubbles from the document to the window). */
+const WAKE_EVENTS = ['online', 'visibilitychange'];
+
 /** Lets go of a socket at once: no more events from it, and no waiting for a close handshake where that can be avoided. */
 function abandon(ws: WebSocketLike): void {
   ws.onopen = ws.onmessage = ws.onclose = null;
   ws.onerror = () => {}; // `ws` reports an aborted handshake as an error event
   try {
-    if (typeof ws.terminate === 'function') ws.terminate();
+    if (ws.terminate) ws.terminate();
     else if (ws.readyState < 2) ws.close(CLOSE_LINK_LOST, 'link lost');
   } catch {
     // Already closed, or closing: nothing left to release.
@@ -157,16 +190,17 @@ export class CallClient implements Call, MediaSignalling {
     this.#options = options;
     this.#ready = ready;
     this.#open();
+    for (const type of WAKE_EVENTS) page.addEventListener?.(type, this.#wake);
   }
 
   #open(): void {
     const WS = this.#options.WebSocket ?? (globalThis as { WebSocket?: ConnectOptions['WebSocket'] }).WebSocket;
-    if (!WS) throw new Error('connect: no WebSocket implementation (pass options.WebSocket)');
+    if (!WS) throw new TypeError("connect: no WebSocket here: pass options.WebSocket (in Node 20, `ws`'s)");
     const ws = (this.#ws = new WS(this.#url));
     this.#probe = null;
     const timeout = this.#timeout;
     if (timeout > 0) {
-      this.#watchdog = setTimeout(
+      this.#watchdog = watchTimer(
         () => this.#lost(ws, new ConnectionError('unreachable', `connect: no connection to ${this.#url} within ${timeout} ms`)),
         timeout,
       );
@@ -234,7 +268,7 @@ export class CallClient implements Call, MediaSignalling {
         wait = beat;
       }
     }
-    this.#watchdog = setTimeout(() => this.#watch(ws), wait);
+    this.#watchdog = watchTimer(() => this.#watch(ws), wait);
   }
 
   /** Sends a heartbeat ping unless one is already out; any answer (even a refusal) proves the link alive. */
@@ -256,8 +290,7 @@ export class CallClient implements Call, MediaSignalling {
       clearTimeout(pending?.timer);
       if (message.error) pending?.reject(new ServerError(message.error.code, message.error.message, message.error.data));
       else pending?.resolve(message.result);
-      if (this.#done && !this.#pending.size) this.#ws?.close();
-      return;
+      return this.#closeWhenIdle();
     }
     const p = message.params;
     const members = this.#members;
@@ -341,7 +374,13 @@ export class CallClient implements Call, MediaSignalling {
     this.#publish();
     this.capabilities.forget();
     this.#connection.set('closed');
-    if (!this.#pending.size) this.#ws?.close();
+    for (const type of WAKE_EVENTS) page.removeEventListener?.(type, this.#wake);
+    this.#closeWhenIdle();
+  }
+
+  /** Once out of the call, the socket closes as soon as no request waits for its answer. */
+  #closeWhenIdle(): void {
+    if (this.#done && !this.#pending.size) this.#ws?.close();
   }
 
   /** A refused join, a failed start, or no hope left of reconnecting: the connection ends. */
@@ -378,12 +417,30 @@ export class CallClient implements Call, MediaSignalling {
     this.#connection.set('reconnecting');
     this.#access.set(NO_ACCESS);
     this.capabilities.forget();
-    this.#attempt++;
     // Decorrelated jitter: between min and three times the previous delay, at most max.
     const floor = Math.min(min, max);
     this.#delay = Math.min(max, floor + Math.random() * (3 * Math.max(floor, this.#delay) - floor));
-    this.#retry = setTimeout(() => this.#done || this.#open(), this.#delay);
+    this.#retry = setTimeout(() => this.#reopen(), this.#delay);
   }
+
+  /**
+   * A reconnection attempt, unless one is under way or the call is over. An
+   * offline browser spends none: `online` calls this again.
+   */
+  #reopen(): void {
+    clearTimeout(this.#retry);
+    if (this.#done || this.#ws || page.navigator?.onLine === false) return;
+    this.#attempt++;
+    this.#open();
+  }
+
+  /** Back online, or the page visible again: while waiting to reconnect, retry now, the backoff reset. */
+  readonly #wake = (event: Event): void => {
+    if (event.type === 'online' || page.document?.visibilityState === 'visible') {
+      this.#delay = 0;
+      this.#reopen();
+    }
+  };
 
   /** Sends a request; it rejects with a ConnectionError when not answered within `timeout` ms (0: never). */
   #send(method: string, params?: object, timeout = this.#timeout): Promise<any> {
@@ -392,10 +449,10 @@ export class CallClient implements Call, MediaSignalling {
     const id = ++this.#id;
     return new Promise((resolve, reject) => {
       const timer = timeout > 0
-        ? setTimeout(() => {
+        ? watchTimer(() => {
             if (!this.#pending.delete(id)) return;
             reject(new ConnectionError('timeout', `${method}: no answer from the server within ${timeout} ms`));
-            if (this.#done) return;
+            if (this.#done) return this.#closeWhenIdle();
             // Is the link still alive? The ping's answer (or its absence) will tell.
             this.#ping(ws);
             this.#watch(ws);
@@ -432,7 +489,8 @@ export class CallClient implements Call, MediaSignalling {
 
   async leave(): Promise<void> {
     this.#done = true;
-    await this.#send('call.leave').catch(() => {});
+    // Unanswered (a dead link): drop the socket rather than wait for a close handshake that will not come.
+    await this.#send('call.leave').catch((error) => error instanceof ServerError || (this.#ws && this.#lost(this.#ws, error)));
     this.#finish();
   }
 
