@@ -49,7 +49,8 @@ const quiet = { comments: false, preamble: BANNER };
 const mangle = { properties: { regex: /^_(?!\$)/ } };
 
 // lit's html`` and css`` literals carry indentation and comments that terser keeps.
-const minifyLiterals = () => minifyTemplateLiterals({ include: ['src/**/*.ts'], failOnError: true });
+const minifyLiterals = () =>
+  minifyTemplateLiterals({ include: ['src/**/*.ts'], failOnError: true, options: { minifyOptions: { removeAttributeQuotes: true } } });
 
 // The adapters' classic scripts run beside dist/callcaps.iife.js: they take
 // callcaps' model (capabilities, SelfCapabilities, the errors) from

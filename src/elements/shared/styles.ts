@@ -86,6 +86,16 @@ export const base = css`
     height: 18px;
     fill: currentColor;
   }
+  /* A crossed-out icon's slash, set apart by a gap in the control's background (--_bg). */
+  .gap {
+    stroke: var(--_bg);
+    stroke-width: 5px;
+  }
+  .slash {
+    stroke: currentColor;
+    stroke-width: 2px;
+    stroke-linecap: round;
+  }
   .error {
     display: flex;
     align-items: center;
