@@ -80,7 +80,23 @@ const adapter = (name, global) => ({
   },
 });
 
+// A locale's classic script, for a page that uses dist/callcaps.iife.js: it
+// registers its table on load (before or after callcaps.iife.js: the registry
+// is shared through a Symbol.for key) and adds it to window.CallcapsLocales.
+// From tsc's output (run first by `npm run build`): the tables are plain data.
+const locale = (lang) => ({
+  input: `dist/locales/${lang}.js`,
+  output: {
+    file: `dist/locales/${lang}.iife.js`,
+    format: 'iife',
+    name: 'CallcapsLocales',
+    extend: true,
+    plugins: [terser({ ecma: 2022, compress: { passes: 3 } })],
+  },
+});
+
 export default [
+  ...['de', 'fr', 'es', 'ja'].map(locale),
   adapter('livekit', 'CallcapsLiveKit'),
   adapter('stream', 'CallcapsStream'),
   adapter('daily', 'CallcapsDaily'),

@@ -9,7 +9,7 @@ export { ObservableController } from './controllers/observable-controller.js';
 export * from './elements/shared/events.js';
 export { CallcapsElement, type CapabilitiesSource, type Gating, type PluralKey } from './elements/shared/callcaps-element.js';
 export type { CommonStrings } from './elements/shared/strings.js';
-export { registerLocale, type Locale, type Plural } from './elements/shared/locale.js';
+export { registerLocale, type CompleteLocale, type Locale, type Plural } from './elements/shared/locale.js';
 export * from './elements/call-controls/call-controls.js';
 export * from './elements/permissions-panel/permissions-panel.js';
 export * from './elements/waiting-room/waiting-room.js';

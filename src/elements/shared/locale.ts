@@ -30,6 +30,18 @@ export interface Locale {
   'call-stage'?: Partial<CallStageStrings>;
 }
 
+/**
+ * A locale with every string of every element, as the shipped ones
+ * (`callcaps/locales/de`…) are: a translation checked for completeness.
+ */
+export interface CompleteLocale extends Locale {
+  common: CommonStrings;
+  'call-controls': Omit<CallControlsStrings, keyof CommonStrings>;
+  'permissions-panel': Omit<PermissionsPanelStrings, keyof CommonStrings>;
+  'waiting-room': Omit<WaitingRoomStrings, keyof CommonStrings>;
+  'call-stage': Omit<CallStageStrings, keyof CommonStrings>;
+}
+
 /** Who re-renders when the strings may have changed. */
 interface Localised {
   requestUpdate(): void;

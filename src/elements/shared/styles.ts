@@ -23,6 +23,8 @@ export const base = css`
     --_danger: var(--callcaps-danger, light-dark(#b3261e, #f2b8b5));
     --_on-danger: var(--callcaps-on-danger, light-dark(#ffffff, #601410));
     --_border: var(--callcaps-border, light-dark(#747775, #8e918f));
+    /* What is behind an icon (its slash's gap takes it): the surface, unless a control or row sets its own. */
+    --_bg: var(--_surface);
     font: 14px/1.4 var(--_font);
     color: var(--_on-surface);
   }
