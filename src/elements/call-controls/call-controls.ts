@@ -182,8 +182,8 @@ type Toggle = 'mic' | 'camera' | 'screenshare' | 'hand' | 'deafen' | 'lock' | 'r
  * Each toggle's two faces, the first while its capability's `on` state does
  * not hold (live, video on, not sharing, lowered, hearing, unlocked, not
  * recording), the second while it does: each face its label (what pressing
- * does), its icon, and why that is refused. Words, not arrays: this table is
- * a fifth of its size in the classic script that way.
+ * does), its icon, and why that is refused. Words, not arrays: smaller in
+ * the classic script, whose size budget is tight.
  */
 const FACES: Record<Toggle, string> = {
   mic: 'mic mic micMuteDenied unmute mic-off micDenied',
