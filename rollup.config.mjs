@@ -49,7 +49,8 @@ const quiet = { comments: false, preamble: BANNER };
 const mangle = { properties: { regex: /^_(?!\$)/ } };
 
 // lit's html`` and css`` literals carry indentation and comments that terser keeps.
-const minifyLiterals = () => minifyTemplateLiterals({ include: ['src/**/*.ts'], failOnError: true });
+const minifyLiterals = () =>
+  minifyTemplateLiterals({ include: ['src/**/*.ts'], failOnError: true, options: { minifyOptions: { removeAttributeQuotes: true } } });
 
 // The adapters' classic scripts run beside dist/callcaps.iife.js: they take
 // callcaps' model (capabilities, SelfCapabilities, the errors) from
@@ -79,7 +80,23 @@ const adapter = (name, global) => ({
   },
 });
 
+// A locale's classic script, for a page that uses dist/callcaps.iife.js: it
+// registers its table on load (before or after callcaps.iife.js: the registry
+// is shared through a Symbol.for key) and adds it to window.CallcapsLocales.
+// From tsc's output (run first by `npm run build`): the tables are plain data.
+const locale = (lang) => ({
+  input: `dist/locales/${lang}.js`,
+  output: {
+    file: `dist/locales/${lang}.iife.js`,
+    format: 'iife',
+    name: 'CallcapsLocales',
+    extend: true,
+    plugins: [terser({ ecma: 2022, compress: { passes: 3 } })],
+  },
+});
+
 export default [
+  ...['de', 'fr', 'es', 'ja'].map(locale),
   adapter('livekit', 'CallcapsLiveKit'),
   adapter('stream', 'CallcapsStream'),
   adapter('daily', 'CallcapsDaily'),

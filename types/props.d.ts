@@ -18,7 +18,7 @@ export interface CallControlsProps {
   gating?: 'hide' | 'disable';
   /** `light` or `dark`; unset follows the user's `prefers-color-scheme`. */
   theme?: 'light' | 'dark';
-  /** Replacements for any user-visible string (English by default); `{name}`-style placeholders are filled in. */
+  /** Replacements for any user-visible string, over the registered locale of the element's `lang` (English by default); `{name}`-style placeholders are filled in. */
   strings?: CallControls['strings'];
 }
 
@@ -32,7 +32,7 @@ export interface CallStageProps {
   gating?: 'hide' | 'disable';
   /** `light` or `dark`; unset follows the user's `prefers-color-scheme`. */
   theme?: 'light' | 'dark';
-  /** Replacements for any user-visible string (English by default); `{name}`-style placeholders are filled in. */
+  /** Replacements for any user-visible string, over the registered locale of the element's `lang` (English by default); `{name}`-style placeholders are filled in. */
   strings?: CallStage['strings'];
 }
 
@@ -52,7 +52,7 @@ export interface CapabilityGateProps {
   gating?: 'hide' | 'disable';
   /** `light` or `dark`; unset follows the user's `prefers-color-scheme`. */
   theme?: 'light' | 'dark';
-  /** Replacements for any user-visible string (English by default); `{name}`-style placeholders are filled in. */
+  /** Replacements for any user-visible string, over the registered locale of the element's `lang` (English by default); `{name}`-style placeholders are filled in. */
   strings?: CapabilityGate['strings'];
 }
 
@@ -64,7 +64,7 @@ export interface PermissionsPanelProps {
   gating?: 'hide' | 'disable';
   /** `light` or `dark`; unset follows the user's `prefers-color-scheme`. */
   theme?: 'light' | 'dark';
-  /** Replacements for any user-visible string (English by default); `{name}`-style placeholders are filled in. */
+  /** Replacements for any user-visible string, over the registered locale of the element's `lang` (English by default); `{name}`-style placeholders are filled in. */
   strings?: PermissionsPanel['strings'];
 }
 
@@ -82,6 +82,6 @@ export interface WaitingRoomProps {
   gating?: 'hide' | 'disable';
   /** `light` or `dark`; unset follows the user's `prefers-color-scheme`. */
   theme?: 'light' | 'dark';
-  /** Replacements for any user-visible string (English by default); `{name}`-style placeholders are filled in. */
+  /** Replacements for any user-visible string, over the registered locale of the element's `lang` (English by default); `{name}`-style placeholders are filled in. */
   strings?: WaitingRoom['strings'];
 }

@@ -37,3 +37,32 @@ describe('dist/callcaps.bundle.js as one ES module', () => {
     expect(source).not.to.match(/\bimport\s*["'](?![./])/);
   });
 });
+
+describe('dist/locales/de.iife.js beside dist/callcaps.iife.js', () => {
+  interface Classic {
+    SelfCapabilities: new (flags?: unknown) => unknown;
+  }
+
+  it('registers German for the classic script’s elements, re-rendering those already on the page', async () => {
+    if (!('Callcaps' in window)) await loadClassicScript('/dist/callcaps.iife.js');
+    const Callcaps = (window as unknown as { Callcaps: Classic }).Callcaps;
+    const wrapper = document.createElement('div');
+    wrapper.lang = 'de';
+    const controls = document.createElement('call-controls') as HTMLElement & { capabilities: unknown; updateComplete: Promise<boolean> };
+    controls.capabilities = new Callcaps.SelfCapabilities(['self.mute.audio.on']);
+    wrapper.append(controls);
+    document.body.append(wrapper);
+    const mic = () => controls.shadowRoot!.querySelector('[part~="mic"]')!.textContent!.trim();
+    try {
+      await controls.updateComplete;
+      expect(mic(), 'no locale loaded yet').to.equal('Mute');
+      await loadClassicScript('/dist/locales/de.iife.js');
+      await controls.updateComplete;
+      expect(mic()).to.equal('Stummschalten');
+      const locales = (window as unknown as { CallcapsLocales: Record<string, { 'waiting-room': { count: unknown } }> }).CallcapsLocales;
+      expect(locales.de['waiting-room'].count).to.deep.equal({ one: '{count} Person wartet', other: '{count} Personen warten' });
+    } finally {
+      wrapper.remove();
+    }
+  });
+});

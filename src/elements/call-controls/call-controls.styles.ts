@@ -38,15 +38,6 @@ export const styles = css`
   button[data-mode='request'] {
     border-style: dashed;
   }
-  .gap {
-    stroke: var(--_bg);
-    stroke-width: 5px;
-  }
-  .slash {
-    stroke: currentColor;
-    stroke-width: 2px;
-    stroke-linecap: round;
-  }
   :host(:dir(rtl)) [data-icon='leave'] svg {
     transform: scaleX(-1);
   }

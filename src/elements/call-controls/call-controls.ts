@@ -5,7 +5,7 @@ import { ObservableController } from '../../controllers/observable-controller.js
 import { CallcapsElement, type CallAction, type CapabilitiesSource } from '../shared/callcaps-element.js';
 import { icons, type IconName } from '../shared/icons.js';
 import { menuKey } from '../shared/menu.js';
-import { COMMON_STRINGS, format, type CommonStrings } from '../shared/strings.js';
+import { camel, COMMON_STRINGS, format, type CommonStrings } from '../shared/strings.js';
 import { base } from '../shared/styles.js';
 import { styles } from './call-controls.styles.js';
 
@@ -75,7 +75,6 @@ export interface CallControlsStrings extends CommonStrings {
   endDenied: string;
   endConfirm: string;
   endConfirmYes: string;
-  cancel: string;
   leave: string;
   requested: string;
   /** Notices: what a host did to the participant (shown in `status` and announced once). */
@@ -152,7 +151,6 @@ export const CALL_CONTROLS_STRINGS: CallControlsStrings = {
   endDenied: 'Only hosts can end the call for everyone',
   endConfirm: 'End the call for everyone?',
   endConfirmYes: 'End for everyone',
-  cancel: 'Cancel',
   leave: 'Leave',
   requested: 'Your request was sent to the hosts',
   mutedByHost: 'A host muted your microphone.',
@@ -169,44 +167,36 @@ export const CALL_CONTROLS_STRINGS: CallControlsStrings = {
   more: 'More controls',
 };
 
-/** The state the controls show when there is no call (gating-only use). */
-interface LocalState {
-  audio_muted: boolean;
-  video_muted: boolean;
-  screenshare: boolean;
-  handraised: boolean;
-  deaf: boolean;
-  locked: boolean;
-  recording: boolean;
-}
+/** The state the controls show: the call's member and room fields of these names, or their own without a call (gating-only use); unset is false. */
+type LocalState = Partial<Record<'audio_muted' | 'video_muted' | 'screenshare' | 'handraised' | 'deaf' | 'locked' | 'recording', boolean>>;
 
-const camel = (part: string) => part.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 
-const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
-const DEVICE_KINDS = [
-  ['videoinput', 'camera', 'cameraDevice'],
-  ['audioinput', 'microphone', 'microphoneDevice'],
-  ['audiooutput', 'speaker', 'speakerDevice'],
-] as const;
+const DIGITS = [...'123456789*0#'];
+/** The device pickers: the kind of device, and its name (the picker's part `<name>-select`, its label `<name>Device`). */
+const DEVICE_KINDS = [['videoinput', 'camera'], ['audioinput', 'microphone'], ['audiooutput', 'speaker']] as const;
 
 type Key = keyof CallControlsStrings;
-/** One face of a toggle: its label (what pressing does), its icon, and why that is refused. */
-type Face = readonly [label: Key, icon: IconName, denied: Key];
 type Toggle = 'mic' | 'camera' | 'screenshare' | 'hand' | 'deafen' | 'lock' | 'record';
 
 /**
- * Each toggle's two faces, indexed by whether its capability's `on` state
- * holds (muted, video muted, sharing, raised, deaf, locked, recording).
+ * Each toggle's two faces, the first while its capability's `on` state does
+ * not hold (live, video on, not sharing, lowered, hearing, unlocked, not
+ * recording), the second while it does: each face its label (what pressing
+ * does), its icon, and why that is refused. Words, not arrays: smaller in
+ * the classic script, whose size budget is tight.
  */
-const FACES: Record<Toggle, readonly [Face, Face]> = {
-  mic: [['mic', 'mic', 'micMuteDenied'], ['unmute', 'mic-off', 'micDenied']],
-  camera: [['camera', 'camera', 'cameraStopDenied'], ['startVideo', 'camera-off', 'cameraDenied']],
-  screenshare: [['screenshare', 'screenshare', 'screenshareDenied'], ['stopSharing', 'screenshare-off', 'screenshareDenied']],
-  hand: [['hand', 'hand', 'handDenied'], ['lowerHand', 'hand-off', 'lowerHandDenied']],
-  deafen: [['deafen', 'deafen', 'deafenDenied'], ['undeafen', 'deafen-off', 'undeafenDenied']],
-  lock: [['lock', 'unlock', 'lockDenied'], ['unlock', 'lock', 'unlockDenied']],
-  record: [['record', 'record', 'recordDenied'], ['stopRecording', 'record-stop', 'stopRecordingDenied']],
+const FACES: Record<Toggle, string> = {
+  mic: 'mic mic micMuteDenied unmute mic-off micDenied',
+  camera: 'camera camera cameraStopDenied startVideo camera-off cameraDenied',
+  screenshare: 'screenshare screenshare screenshareDenied stopSharing screenshare-off screenshareDenied',
+  hand: 'hand hand handDenied lowerHand hand-off lowerHandDenied',
+  deafen: 'deafen deafen deafenDenied undeafen deafen-off undeafenDenied',
+  lock: 'lock unlock lockDenied unlock lock unlockDenied',
+  record: 'record record recordDenied stopRecording record-stop stopRecordingDenied',
 };
+
+/** What a media toggle asks the hosts for (its `request*` string), when it may not start that media itself. */
+const REQUESTS: Partial<Record<Toggle, RequestKind>> = { mic: 'audio', camera: 'video', screenshare: 'screenshare' };
 
 /** One control as `#control()` renders it: a bar button, or an item of the overflow menu. */
 interface Control {
@@ -348,14 +338,13 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
   static compactWidth = 600;
 
   protected override readonly _defaults = CALL_CONTROLS_STRINGS;
+  protected override readonly _section = 'call-controls';
   readonly #self = new ObservableController<Member | null>(this, null);
   readonly #room = new ObservableController<RoomState | null>(this, null);
   readonly #requests = new ObservableController<readonly PermissionRequest[]>(this, []);
   readonly #left = new ObservableController<LeftReason | null>(this, null);
 
-  private _local: LocalState = {
-    audio_muted: false, video_muted: false, screenshare: false, handraised: false, deaf: false, locked: false, recording: false,
-  };
+  private _local: LocalState = {};
   private _open: 'dialpad' | 'devices' | 'end' | 'more' | null = null;
   private _devices: MediaDeviceInfo[] = [];
   private _chosen: Record<string, string> = {};
@@ -495,18 +484,8 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
 
   /** The live state: the call's, or the local one without a call. */
   #state(): LocalState {
-    if (!this.call) return this._local;
-    const self = this.#self.value;
-    const room = this.#room.value;
-    return {
-      audio_muted: self?.audio_muted ?? true,
-      video_muted: self?.video_muted ?? true,
-      screenshare: self?.screenshare ?? false,
-      handraised: self?.handraised ?? false,
-      deaf: self?.deaf ?? false,
-      locked: room?.locked ?? false,
-      recording: room?.recording ?? false,
-    };
+    // Until the member is known, its media count as muted.
+    return this.call ? { audio_muted: true, video_muted: true, ...this.#room.value, ...this.#self.value } : this._local;
   }
 
   #setLocal(key: keyof LocalState, value: boolean): void {
@@ -641,22 +620,23 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     dir: OnOff,
     perform: () => void,
     item: boolean,
-    request?: { kind: RequestKind; label: Key },
   ): TemplateResult | typeof nothing {
     if (!this.#offers(part)) return nothing;
     const t = this.t;
     const needed = isOn ? dir.off : dir.on;
-    const [label, icon, denied] = FACES[part][isOn ? 1 : 0];
+    const [label, icon, denied] = FACES[part].split(' ').slice(+isOn * 3) as [Key, IconName, Key];
     const reason = this._ready ? t[denied] : this._notReadyReason;
-    if (!needed && request) {
+    // Mic and camera are "on" while live; the others while their flag's state holds.
+    const on = part === 'mic' || part === 'camera' ? !isOn : isOn;
+    // Media that is off and may not be started, but may be asked for: the hosts are asked.
+    const kind = REQUESTS[part];
+    if (!needed && kind && !on && this._caps.request[kind]) {
       return this.#control(
-        { part, label: t[request.label], icon, reason, allowed: true, mode: 'request', onClick: () => void this.#request(request.kind) },
+        { part, label: t[camel(`request-${kind}`) as Key] as string, icon, reason, allowed: true, mode: 'request', onClick: () => void this.#request(kind) },
         item,
       );
     }
     if (!dir.on && !dir.off && this.gating === 'hide') return nothing;
-    // Mic and camera are "on" while live; the others while their flag's state holds.
-    const on = part === 'mic' || part === 'camera' ? !isOn : isOn;
     return this.#control({ part, label: t[label], icon, state: on ? 'on' : 'off', allowed: needed, reason, onClick: perform }, item);
   }
 
@@ -739,7 +719,8 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     }
     if (this._open === 'devices' && caps.device) {
       return html`<div part="device-pickers" class="popup" role="group" aria-label=${t.devices}>
-        ${DEVICE_KINDS.map(([kind, name, label]) => {
+        ${DEVICE_KINDS.map(([kind, name]) => {
+          const label = `${name}Device` as const;
           const devices = this._devices.filter((device) => device.kind === kind);
           return html`<label
             >${t[label]}
@@ -788,37 +769,32 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
       this.#button(part, granted, denied, () => void this.#openPopup(part), inMenu(part), { expanded: this._open === part });
     const toggle = (
       part: Toggle,
-      isOn: boolean,
-      dir: OnOff,
       key: keyof LocalState,
+      dir: OnOff,
       perform: [CallAction, CallAction],
       args: unknown[] = [],
-      request?: { kind: RequestKind; label: Key },
-    ) =>
-      this.#toggle(
+    ) => {
+      const isOn = !!s[key];
+      return this.#toggle(
         part,
         isOn,
         dir,
-        () => void this._act(perform[isOn ? 1 : 0] as 'lock', args as [], () => this.#setLocal(key, !isOn)),
+        () => void this._act(perform[+isOn] as 'lock', args as [], () => this.#setLocal(key, !isOn)),
         inMenu(part),
-        request,
       );
+    };
     const controls = {
-      mic: toggle('mic', s.audio_muted, caps.self.muteAudio, 'audio_muted', ['mute', 'unmute'], [['audio']],
-        s.audio_muted && caps.request.audio ? { kind: 'audio', label: 'requestAudio' } : undefined),
-      camera: toggle('camera', s.video_muted, caps.self.muteVideo, 'video_muted', ['mute', 'unmute'], [['video']],
-        s.video_muted && caps.request.video ? { kind: 'video', label: 'requestVideo' } : undefined),
-      screenshare: toggle('screenshare', s.screenshare, { on: caps.screenshare, off: caps.screenshare }, 'screenshare',
-        ['startScreenshare', 'stopScreenshare'], [],
-        !s.screenshare && caps.request.screenshare ? { kind: 'screenshare', label: 'requestScreenshare' } : undefined),
-      hand: toggle('hand', s.handraised, caps.self.raisehand, 'handraised', ['raiseHand', 'lowerHand']),
-      deafen: toggle('deafen', s.deaf, caps.self.deaf, 'deaf', ['deaf', 'undeaf']),
+      mic: toggle('mic', 'audio_muted', caps.self.muteAudio, ['mute', 'unmute'], [['audio']]),
+      camera: toggle('camera', 'video_muted', caps.self.muteVideo, ['mute', 'unmute'], [['video']]),
+      screenshare: toggle('screenshare', 'screenshare', { on: caps.screenshare, off: caps.screenshare }, ['startScreenshare', 'stopScreenshare']),
+      hand: toggle('hand', 'handraised', caps.self.raisehand, ['raiseHand', 'lowerHand']),
+      deafen: toggle('deafen', 'deaf', caps.self.deaf, ['deaf', 'undeaf']),
       'request-presence': self && !self.permissions.hasPresence && caps.request.presence
         ? this.#button('request-presence', true, '', () => void this.#request('presence'), false)
         : nothing,
-      lock: toggle('lock', s.locked, caps.lock, 'locked', ['lock', 'unlock']),
+      lock: toggle('lock', 'locked', caps.lock, ['lock', 'unlock']),
       layout: this.#renderLayout(inMenu('layout')),
-      record: toggle('record', s.recording, caps.record, 'recording', ['startRecording', 'stopRecording']),
+      record: toggle('record', 'recording', caps.record, ['startRecording', 'stopRecording']),
       dialpad: popupButton('dialpad', caps.sendDigit, t.dialpadDenied),
       devices: popupButton('devices', caps.device, t.devicesDenied),
       end: this.#button('end', caps.end, t.endDenied, () => void this.#openPopup('end'), false, { look: 'danger', expanded: this._open === 'end' }),

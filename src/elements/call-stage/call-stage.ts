@@ -143,6 +143,7 @@ export class CallStage extends CallcapsElement<CallStageStrings> {
   @property({ reflect: true }) layout?: string;
 
   protected override readonly _defaults = CALL_STAGE_STRINGS;
+  protected override readonly _section = 'call-stage';
 
   /** Audio-level subscriptions by track, and when each member last spoke. */
   #levels = new Map<MediaStreamTrack, Subscription>();

@@ -7,8 +7,8 @@ import { styles } from './capability-gate.styles.js';
 
 /** The flags a `request.*` flag stands in for in `can-request` mode. */
 const REQUESTABLE: readonly [RegExp, RequestKind][] = [
-  [/^(self|self\.mute|self\.mute\.audio|self\.mute\.audio\.off)$/, 'audio'],
-  [/^(self|self\.mute|self\.mute\.video|self\.mute\.video\.off)$/, 'video'],
+  [/^self(\.mute(\.audio(\.off)?)?)?$/, 'audio'],
+  [/^self(\.mute(\.video(\.off)?)?)?$/, 'video'],
   [/^screenshare$/, 'screenshare'],
 ];
 

@@ -1,6 +1,6 @@
 import { css } from 'lit';
 
-// The icon slash is written as in call-controls, the state layer and the avatar are shared (styles.ts): one visual language.
+// The icon slash, the state layer and the avatar are shared (styles.ts): one visual language.
 export const styles = css`
   :host {
     --_panel-gap: var(--permissions-panel-gap, var(--_gap));
@@ -82,15 +82,6 @@ export const styles = css`
   }
   [data-icon='hand'] {
     color: var(--_accent);
-  }
-  .gap {
-    stroke: var(--_bg);
-    stroke-width: 5px;
-  }
-  .slash {
-    stroke: currentColor;
-    stroke-width: 2px;
-    stroke-linecap: round;
   }
   button {
     position: relative;

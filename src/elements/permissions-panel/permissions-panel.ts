@@ -15,10 +15,11 @@ import {
   type SendKind,
 } from '../../core/call.js';
 import { ObservableController } from '../../controllers/observable-controller.js';
-import { CallcapsElement } from '../shared/callcaps-element.js';
+import { avatar, CallcapsElement, keep, type ControlOptions } from '../shared/callcaps-element.js';
 import { icons } from '../shared/icons.js';
 import { menuKey, step } from '../shared/menu.js';
-import { COMMON_STRINGS, format, type CommonStrings } from '../shared/strings.js';
+import type { Plural } from '../shared/locale.js';
+import { camel, COMMON_STRINGS, format, type CommonStrings } from '../shared/strings.js';
 import { base } from '../shared/styles.js';
 import { styles } from './permissions-panel.styles.js';
 
@@ -31,9 +32,8 @@ export interface PermissionsPanelStrings extends CommonStrings {
   [role: `role.${string}`]: string;
   title: string;
   search: string;
-  count: string;
-  /** The count when it is one. */
-  countOne: string;
+  /** How many participants are listed (after search): `{count}`. */
+  count: Plural;
   /** The accessible name of a row's inline action: `{action}` for `{name}`. */
   actionFor: string;
   /** The name of a row's menu button. */
@@ -60,7 +60,6 @@ export interface PermissionsPanelStrings extends CommonStrings {
   remove: string;
   removeConfirm: string;
   removeConfirmYes: string;
-  cancel: string;
   /** A pending request: `{kinds}` joins the `*Kind` strings. */
   asks: string;
   presenceKind: string;
@@ -89,8 +88,7 @@ export const PERMISSIONS_PANEL_STRINGS: PermissionsPanelStrings = {
   ...COMMON_STRINGS,
   title: 'Participants',
   search: 'Search participants',
-  count: '{count} participants',
-  countOne: '1 participant',
+  count: { one: '{count} participant', other: '{count} participants' },
   actionFor: '{action}: {name}',
   more: 'Actions for {name}',
   owner: 'Owner',
@@ -118,7 +116,6 @@ export const PERMISSIONS_PANEL_STRINGS: PermissionsPanelStrings = {
   remove: 'Remove…',
   removeConfirm: 'Remove {name} from the call?',
   removeConfirmYes: 'Remove',
-  cancel: 'Cancel',
   asks: 'Asks to {kinds}',
   presenceKind: 'appear',
   audioKind: 'speak',
@@ -156,7 +153,6 @@ const toggled = <K extends string>(value: boolean | readonly K[], all: readonly 
   const next = list(value, all).filter((kind) => !kinds.includes(kind));
   return on ? [...next, ...kinds] : next;
 };
-const camel = (part: string) => part.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 
 /** One line of the list: a participant, or a request from someone the list does not show (a hidden member). */
 type Item = Member | PermissionRequest;
@@ -177,25 +173,8 @@ interface RowContext {
   fields?: readonly string[];
 }
 
-/** One button: inline in a row, in the toolbar, or an item of a menu (`role`). */
-interface Button {
-  part: string;
-  /** The visible text (a role's also says what it grants). */
-  text: string;
-  /** The accessible name, when it differs from the text. */
-  label?: string;
-  may: May;
-  /** A unique id stem for the reason. */
-  id: string;
-  role?: string;
-  checked?: boolean;
-  look?: string;
-  /** False: out of the tab order (a row that does not hold the list's tab stop). */
-  tab?: boolean;
-  /** The menu it opens (a member id, or `*`): a menu button, icon-only, its text the accessible name. */
-  menu?: string;
-  onClick?: () => void;
-}
+/** One button (see `ControlOptions`): `menu` is the menu it opens (a member id, or `*`), making it an icon-only menu button. */
+type Button = Omit<ControlOptions, 'onClick' | 'icon' | 'expanded'> & { id: string; menu?: string; onClick?: () => void };
 
 /**
  * The host's view of the participants. A row reads at a glance (initial, name,
@@ -279,6 +258,7 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
   static override properties = { _query: { state: true }, _open: { state: true }, _confirm: { state: true } };
 
   protected override readonly _defaults = PERMISSIONS_PANEL_STRINGS;
+  protected override readonly _section = 'permissions-panel';
   readonly #participants = new ObservableController<readonly Member[]>(this, []);
   readonly #self = new ObservableController<Member | null>(this, null);
   readonly #room = new ObservableController<RoomState | null>(this, null);
@@ -328,8 +308,7 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
       t: this.t,
       fields: this.call?.permissionFields,
     };
-    const prev = this.#context;
-    if (!prev || (Object.keys(next) as (keyof RowContext)[]).some((key) => next[key] !== prev[key])) this.#context = next;
+    this.#context = keep(this.#context, next);
     // Attention first: pending requests, then raised hands, then everyone else, each in call order.
     const query = this._query.trim().toLowerCase();
     // Names are read only while searching.
@@ -455,34 +434,22 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     ];
   }
 
-  /** A button; when not allowed, inert with the reason as its title and description. */
+  /** A button (see `_control`); a menu button's menu is a member id, or `*`. */
   #btn(o: Button): TemplateResult {
-    const [allowed, reason] = o.may;
-    const rid = allowed ? undefined : `${o.id}-reason`;
     const menu = o.menu;
-    const open = menu !== undefined && this._open === menu;
-    return html`<button
-        part=${o.part}
-        class=${o.look ?? (menu ? 'icon' : nothing)}
-        role=${o.role ?? nothing}
-        tabindex=${o.role || o.tab === false ? '-1' : nothing}
-        aria-label=${o.label ?? nothing}
-        aria-checked=${o.checked === undefined ? nothing : String(o.checked)}
-        aria-disabled=${allowed ? nothing : 'true'}
-        aria-describedby=${rid ?? nothing}
-        aria-haspopup=${menu ? 'menu' : nothing}
-        aria-expanded=${menu ? String(open) : nothing}
-        title=${rid ? reason : nothing}
-        @click=${(event: Event) => {
-          if (!allowed) return;
-          // A menu item closes its menu and returns focus to the menu's button first.
-          if (o.role) this.#close();
-          if (menu) this.#openMenu(menu, event.currentTarget as HTMLElement);
-          else o.onClick!();
-        }}
-      >${menu ? icons.more : nothing}<span class=${menu ? 'visually-hidden' : 'label'}>${o.text}</span></button
-      >${rid ? html`<span id=${rid} hidden>${reason}</span>` : nothing}`;
+    return this._control({
+      ...o,
+      icon: menu ? icons.more : undefined,
+      expanded: menu === undefined ? undefined : this._open === menu,
+      onClick: (event) => {
+        // A menu item closes its menu and returns focus to the menu's button first.
+        if (o.role) this.#close();
+        if (menu) this.#openMenu(menu, event.currentTarget as HTMLElement);
+        else o.onClick!();
+      },
+    });
   }
+
 
   /**
    * Mute or unmute a member's channel, for the direction it would perform:
@@ -591,7 +558,7 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
         tab: on,
         onClick,
       });
-    return html`<span part="avatar" class="avatar" aria-hidden="true">${[...name.trim()][0]?.toUpperCase()}</span>
+    return html`${avatar(name)}
       <span class="who">
         <span class="line"><span part="name" class="name">${name}</span>${badge ? html`<span part="badge" class="tag">${badge}</span>` : nothing}</span>
         <span class="line">${req
@@ -706,7 +673,7 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
           @input=${(event: Event) => (this._query = (event.target as HTMLInputElement).value)}
         />
         <span part="count" role="status"
-          >${n === 1 ? t.countOne : format(t.count, { count: n })}</span
+          >${this._plural('count', n)}</span
         >
         ${mc.muteAudio.on || mc.permissions || ctx.gating === 'disable'
           ? this.#btn({ part: 'everyone', text: t.everyone, may: [true, ''], id: '*', menu: '*' })

@@ -5,7 +5,8 @@ import type { Call, ConnectionState } from '../../core/call.js';
 import type { SelfCapabilities } from '../../core/self-capabilities.js';
 import { ObservableController } from '../../controllers/observable-controller.js';
 import type { CallcapsActionDetail, CallcapsErrorDetail } from './events.js';
-import { explain, type CommonStrings } from './strings.js';
+import { langOf, localeOf, watchLang, type Locale, type Plural } from './locale.js';
+import { explain, format, type CommonStrings } from './strings.js';
 import { base } from './styles.js';
 
 /** Where an element reads capabilities from when it has no call. */
@@ -25,23 +26,42 @@ const NO_CALL_CONNECTION: Observable<ConnectionState> = new BehaviorSubject<Conn
 const isSelfCapabilities = (source: CapabilitiesSource): source is SelfCapabilities =>
   'known$' in source && 'state$' in source;
 
-/** One button, as `_control()` renders it. */
+/** `prev` when every field of `next` is the same (so that what is guarded by it does not re-render), else `next`. */
+export const keep = <T extends object>(prev: T | undefined, next: T): T =>
+  prev && (Object.keys(next) as (keyof T)[]).every((key) => next[key] === prev[key]) ? prev : next;
+
+/** A participant's initial, as the permissions panel and the waiting room show it. */
+export const avatar = (name: string): TemplateResult =>
+  html`<span part="avatar" class="avatar" aria-hidden="true">${[...name.trim()][0]?.toUpperCase()}</span>`;
+
+/** The keys of `S` whose strings have plural forms. */
+export type PluralKey<S> = { [K in keyof S]: S[K] extends Plural ? K : never }[keyof S];
+
+/** One button, as `_control()` renders it: inline, in a toolbar, a menu button, or an item of a menu (`role`). */
 export interface ControlOptions {
-  /** The part name (and, with `id`, what the reason's id derives from). */
+  /** The part name (and, without `id`, what the reason's id derives from). */
   part: string;
-  /** The accessible name. */
-  label: string;
-  /** Visible text, when it differs from the label (defaults to the label). */
-  text?: string;
-  /** Whether pressing it does something now. */
-  allowed: boolean;
-  /** Why it does nothing (shown as title and accessible description). */
-  reason?: string;
+  /** The visible text. */
+  text: string;
+  /** The accessible name, when it differs from the text. */
+  label?: string;
+  /** Whether pressing it does something now, and why not (its title and accessible description). */
+  may: readonly [allowed: boolean, reason?: string];
   /** A unique id stem for the reason, where the part repeats (rows). */
   id?: string;
   /** A class for the look (`danger`, `primary`). */
   look?: string;
-  onClick: () => void;
+  /** A menu item's role (`menuitem`, `menuitemcheckbox`, `menuitemradio`): out of the tab order. */
+  role?: string;
+  /** A checkbox or radio item's state. */
+  checked?: boolean;
+  /** False: out of the tab order (a row that does not hold its list's tab stop). */
+  tab?: boolean;
+  /** An icon: the button shows only it, and its text is the accessible name (class `icon`). */
+  icon?: TemplateResult;
+  /** For a menu button: whether its menu is open. */
+  expanded?: boolean;
+  onClick: (event: Event) => void;
 }
 
 /**
@@ -82,13 +102,16 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
   /** `light` or `dark`; unset follows the user's `prefers-color-scheme`. */
   theme?: 'light' | 'dark';
 
-  /** Replacements for any user-visible string (English by default); `{name}`-style placeholders are filled in. */
+  /** Replacements for any user-visible string, over the registered locale of the element's `lang` (English by default); `{name}`-style placeholders are filled in. */
   strings: Partial<S> = {};
 
   /** The English strings of the element. */
   protected readonly _defaults!: S;
+  /** Where a `Locale` holds the element's strings (its default tag); only `common` without. */
+  protected readonly _section?: keyof Locale;
   #strings?: S;
-  #stringsFrom?: Partial<S>;
+  /** What `#strings` was made of: the `lang` found, its locale and `strings`. */
+  #from: unknown[] = [];
   #warned = false;
   #warnTimer?: ReturnType<typeof setTimeout>;
   #limit = 0;
@@ -96,13 +119,44 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
   /** The capabilities last known. */
   #last = NO_CAPABILITIES;
 
-  /** The effective strings: the defaults with `strings` on top. */
+  /** The effective strings: English, the locale of the element's language over it, and `strings` over both. */
   protected get t(): S {
-    if (!this.#strings || this.#stringsFrom !== this.strings) {
-      this.#strings = { ...this._defaults, ...this.strings };
-      this.#stringsFrom = this.strings;
+    return this.#strings ?? this.#localise();
+  }
+
+  /** The language the element speaks, as found at its last update (`langOf`; `en` for a tag `Intl` rejects). Read-only. */
+  protected _lang = 'en';
+
+  /** Finds the element's language and, when it or what the strings come from changed, makes the strings anew. */
+  #localise(): S {
+    let lang = langOf(this);
+    const locale = localeOf(lang);
+    const from = [lang, locale, this.strings];
+    if (!this.#strings || from.some((value, i) => value !== this.#from[i])) {
+      this.#from = from;
+      try {
+        Intl.getCanonicalLocales(lang);
+      } catch {
+        // Not a language tag: English, rather than an exception from Intl in the page.
+        lang = 'en';
+      }
+      this._lang = lang;
+      // A string a layer leaves out is the one below it, English at the bottom.
+      this.#strings = { ...this._defaults, ...locale?.common, ...(this._section && locale?.[this._section]), ...this.strings } as S;
     }
     return this.#strings;
+  }
+
+  /**
+   * A string with plural forms for `count`: the form of the locale's plural
+   * category, else its `other`, else English's; `{count}` is `count`
+   * formatted for the locale.
+   */
+  protected _plural(key: PluralKey<S>, count: number): string {
+    const category = new Intl.PluralRules(this._lang).select(count);
+    // A plain string (as before plural forms) serves every count.
+    const pick = (forms: unknown) => (typeof forms == 'string' ? forms : (forms as Plural | undefined)?.[category] ?? (forms as Plural | undefined)?.other);
+    return format(pick(this.t[key]) ?? pick(this._defaults[key])!, { count: count.toLocaleString(this._lang) });
   }
 
   /** Whether capabilities are known and the connection is up: nothing is actionable otherwise. */
@@ -176,6 +230,7 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
   }
 
   protected override willUpdate(changed: PropertyValues): void {
+    this.#localise();
     if (this._sourcesChanged(changed)) this._bind();
   }
 
@@ -207,18 +262,20 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
 
   override connectedCallback(): void {
     super.connectedCallback();
+    watchLang(this, true);
     if (this.#warned) return;
     this.#warnTimer = setTimeout(() => {
       if (this.call || this._capabilitySource()) return;
       this.#warned = true;
       console.warn(
-        `callcaps: <${this.localName}> has no call: it offers nothing until you set its \`.call\`.`,
+        `callcaps: <${this.localName}> has no call: set its \`.call\`.`,
       );
     }, (this.constructor as typeof CallcapsElement).missingCallWarningDelay);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    watchLang(this, false);
     clearTimeout(this.#warnTimer);
   }
 
@@ -275,18 +332,26 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
       : nothing}</div>`;
   }
 
-  /** One button; when not `allowed`, inert with the reason as title and description. */
+  /** One button; when not allowed, inert with the reason as its title and accessible description. */
   protected _control(o: ControlOptions): TemplateResult {
-    const reasonId = o.allowed || !o.reason ? undefined : `${o.id ?? o.part}-reason`;
+    const [allowed, reason] = o.may;
+    const menu = o.expanded !== undefined;
+    const rid = allowed || !reason ? undefined : `${o.id ?? o.part}-reason`;
     return html`<button
         part=${o.part}
-        class=${o.look ?? nothing}
-        aria-label=${o.text === undefined ? nothing : o.label}
-        aria-disabled=${o.allowed ? nothing : 'true'}
-        aria-describedby=${reasonId ?? nothing}
-        title=${reasonId ? o.reason! : nothing}
-        @click=${() => o.allowed && o.onClick()}
-      >${o.text ?? o.label}</button
-      >${reasonId ? html`<span id=${reasonId} hidden>${o.reason}</span>` : nothing}`;
+        class=${o.look ?? (o.icon ? 'icon' : nothing)}
+        role=${o.role ?? nothing}
+        tabindex=${o.role || o.tab === false ? '-1' : nothing}
+        aria-label=${o.label ?? nothing}
+        aria-checked=${o.checked === undefined ? nothing : String(o.checked)}
+        aria-disabled=${allowed ? nothing : 'true'}
+        aria-describedby=${rid ?? nothing}
+        aria-haspopup=${menu ? 'menu' : nothing}
+        aria-expanded=${menu ? String(o.expanded) : nothing}
+        title=${rid ? reason! : nothing}
+        @click=${(event: Event) => allowed && o.onClick(event)}
+      >${o.icon ?? nothing}<span class=${o.icon ? 'visually-hidden' : 'label'}>${o.text}</span></button
+      >${rid ? html`<span id=${rid} hidden>${reason}</span>` : nothing}`;
   }
+
 }

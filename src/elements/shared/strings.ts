@@ -5,6 +5,9 @@ export function format(template: string, values: Readonly<Record<string, string 
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
 }
 
+/** The strings key of a part or icon name (`mute-all` → `muteAll`). */
+export const camel = (part: string): string => part.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+
 /** Strings every element shares. */
 export interface CommonStrings {
   /** Reason a control is not actionable while capabilities are not known yet. */
@@ -17,6 +20,8 @@ export interface CommonStrings {
   forbidden: string;
   /** Label of the button that dismisses an error. */
   dismiss: string;
+  /** Label of the button that backs out of a confirmation, or of waiting. */
+  cancel: string;
 }
 
 export const COMMON_STRINGS: CommonStrings = {
@@ -25,6 +30,7 @@ export const COMMON_STRINGS: CommonStrings = {
   actionFailed: 'That did not work: {reason}',
   forbidden: 'you are not allowed to do that.',
   dismiss: 'Dismiss',
+  cancel: 'Cancel',
 };
 
 /** A human explanation of a failed action. */

@@ -23,6 +23,8 @@ export const base = css`
     --_danger: var(--callcaps-danger, light-dark(#b3261e, #f2b8b5));
     --_on-danger: var(--callcaps-on-danger, light-dark(#ffffff, #601410));
     --_border: var(--callcaps-border, light-dark(#747775, #8e918f));
+    /* What is behind an icon (its slash's gap takes it): the surface, unless a control or row sets its own. */
+    --_bg: var(--_surface);
     font: 14px/1.4 var(--_font);
     color: var(--_on-surface);
   }
@@ -85,6 +87,16 @@ export const base = css`
     width: 18px;
     height: 18px;
     fill: currentColor;
+  }
+  /* A crossed-out icon's slash, set apart by a gap in the control's background (--_bg). */
+  .gap {
+    stroke: var(--_bg);
+    stroke-width: 5px;
+  }
+  .slash {
+    stroke: currentColor;
+    stroke-width: 2px;
+    stroke-linecap: round;
   }
   .error {
     display: flex;

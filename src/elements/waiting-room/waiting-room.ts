@@ -3,7 +3,8 @@ import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Access, LeftReason, Member, RoomState, WaitingParticipant } from '../../core/call.js';
 import { ObservableController } from '../../controllers/observable-controller.js';
-import { CallcapsElement } from '../shared/callcaps-element.js';
+import { avatar, CallcapsElement, keep } from '../shared/callcaps-element.js';
+import type { Plural } from '../shared/locale.js';
 import { COMMON_STRINGS, format, type CommonStrings } from '../shared/strings.js';
 import { base } from '../shared/styles.js';
 import { styles } from './waiting-room.styles.js';
@@ -11,9 +12,12 @@ import { styles } from './waiting-room.styles.js';
 /** The user-visible strings of `<waiting-room>`; `{name}` is a knocker's name. */
 export interface WaitingRoomStrings extends CommonStrings {
   title: string;
-  count: string;
+  /** How many are waiting: `{count}`. */
+  count: Plural;
+  /** One new knocker, announced; `knockingMany`: several at once (`{count}`). */
   knocking: string;
-  knockingMany: string;
+  knockingMany: Plural;
+  /** A knocker waiting for less than a minute; `waited`: longer, `{time}` being the minutes in words ("5 minutes", `Intl.NumberFormat`) and `{minutes}` the number. */
   justNow: string;
   waited: string;
   admit: string;
@@ -30,18 +34,17 @@ export interface WaitingRoomStrings extends CommonStrings {
   waiting: string;
   admitted: string;
   denied: string;
-  cancel: string;
 }
 
 /** English strings of `<waiting-room>`. */
 export const WAITING_ROOM_STRINGS: WaitingRoomStrings = {
   ...COMMON_STRINGS,
   title: 'Waiting to join',
-  count: '{count} waiting',
+  count: { other: '{count} waiting' },
   knocking: '{name} is asking to join',
-  knockingMany: '{count} people are asking to join',
+  knockingMany: { other: '{count} people are asking to join' },
   justNow: 'just arrived',
-  waited: 'waiting {minutes} min',
+  waited: 'waiting for {time}',
   admit: 'Admit',
   admitLabel: 'Admit {name}',
   deny: 'Deny',
@@ -55,7 +58,6 @@ export const WAITING_ROOM_STRINGS: WaitingRoomStrings = {
   waiting: 'Waiting for the host to let you in…',
   admitted: 'You are in: a host let you in.',
   denied: 'The host did not let you in.',
-  cancel: 'Cancel',
 };
 
 /** Rows rendered per animation frame (see `_progressive`). */
@@ -129,6 +131,7 @@ export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
   };
 
   protected override readonly _defaults = WAITING_ROOM_STRINGS;
+  protected override readonly _section = 'waiting-room';
   readonly #waiting = new ObservableController<readonly WaitingParticipant[]>(this, []);
   readonly #access = new ObservableController<Access>(this, { level: 'unknown', awaiting: null });
   readonly #left = new ObservableController<LeftReason | null>(this, null);
@@ -192,7 +195,7 @@ export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
     const fresh = this.#seen ? knockers.filter((k) => !this.#seen!.has(k.id)) : [];
     if (fresh.length) {
       const t = this.t;
-      this._announcement = fresh.length === 1 ? format(t.knocking, { name: fresh[0].name }) : format(t.knockingMany, { count: fresh.length });
+      this._announcement = fresh.length === 1 ? format(t.knocking, { name: fresh[0].name }) : this._plural('knockingMany', fresh.length);
       this.#announced = fresh.map((k) => k.id);
     } else if (this.#announced.some((id) => !knockers.some((k) => k.id === id))) {
       this._announcement = '';
@@ -200,8 +203,7 @@ export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
     }
     if (this._ready) this.#seen = new Set(knockers.map((k) => k.id));
     const next = { t: this.t, allowed: this._caps.admit, reason: this._notReadyReason, gating: this.gating };
-    const prev = this.#context;
-    if (!prev || (Object.keys(next) as (keyof typeof next)[]).some((key) => next[key] !== prev[key])) this.#context = next;
+    this.#context = keep(this.#context, next);
   }
 
   #knock(event: Event): void {
@@ -210,7 +212,7 @@ export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
     if (name && this._connection.value === 'connected') void this._act('requestAccess', [name]);
   }
 
-  #row(knocker: WaitingParticipant, minutes: number): TemplateResult {
+  #row(knocker: WaitingParticipant, waited: string): TemplateResult {
     const { t, allowed, reason } = this.#context!;
     const name = knocker.name;
     const button = (part: 'admit' | 'deny', label: string) =>
@@ -218,16 +220,15 @@ export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
         part,
         text: t[part],
         label: format(label, { name }),
-        allowed,
-        reason,
+        may: [allowed, reason],
         id: `${part}-${knocker.id}`,
         look: part === 'admit' ? 'primary' : undefined,
         onClick: () => void this._act('updateWaiting', [knocker.id, part === 'admit']),
       });
     return html`<li part="waiting-participant" class="row" data-member-id=${knocker.id}>
-      <span part="avatar" class="avatar" aria-hidden="true">${[...name.trim()][0]?.toUpperCase()}</span>
+      ${avatar(name)}
       <span class="who"><span part="name" class="name">${name}</span>
-        <span part="waited" class="waited">${minutes < 1 ? t.justNow : format(t.waited, { minutes })}</span></span>
+        <span part="waited" class="waited">${waited}</span></span>
       ${button('deny', t.denyLabel)} ${button('admit', t.admitLabel)}
     </li>`;
   }
@@ -236,16 +237,18 @@ export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
     const ctx = this.#context!;
     const t = ctx.t;
     const knockers = this.#waiting.value;
+    // A duration ("waiting for 5 minutes"): a unit, rather than a relative time ("5 minutes ago") that would need a sentence of its own.
+    const unit = new Intl.NumberFormat(this._lang, { style: 'unit', unit: 'minute', unitDisplay: 'long' });
     const all = (part: 'admit-all' | 'deny-all', grant: boolean) =>
       this._control({
         part,
-        label: t[grant ? 'admitAll' : 'denyAll'],
-        allowed: ctx.allowed && knockers.length > 0,
+        text: t[grant ? 'admitAll' : 'denyAll'],
+        may: [ctx.allowed && knockers.length > 0],
         look: grant ? 'primary' : undefined,
         onClick: () => void this._act('updateWaiting', ['*', grant]),
       });
     return html`<div class="head">
-        <span part="count">${format(t.count, { count: knockers.length })}</span>
+        <span part="count">${this._plural('count', knockers.length)}</span>
         ${knockers.length ? html`${all('admit-all', true)} ${all('deny-all', false)}` : nothing}
       </div>
       ${this._renderError()}
@@ -255,7 +258,8 @@ export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
           (knocker) => knocker.id,
           (knocker) => {
             const minutes = Math.max(0, Math.floor((this._now - knocker.requested_at) / 60_000));
-            return guard([knocker, ctx, minutes], () => this.#row(knocker, minutes));
+            const waited = minutes < 1 ? t.justNow : format(t.waited, { minutes, time: unit.format(minutes) });
+            return guard([knocker, ctx, waited], () => this.#row(knocker, waited));
           },
         )}
       </ul>`;
@@ -291,9 +295,8 @@ export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
     } else if (state === 'waiting') {
       body = this._control({
         part: 'cancel',
-        label: t.cancel,
-        allowed: connected,
-        reason: this._notReadyReason,
+        text: t.cancel,
+        may: [connected, this._notReadyReason],
         onClick: () => void this._act('leave', []),
       });
     }

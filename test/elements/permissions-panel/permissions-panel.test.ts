@@ -574,7 +574,7 @@ describe('<permissions-panel>', () => {
       const el = await panel(callWith(MODERATOR, many(5000)));
       const rows = parts(el, 'participant');
       expect(rows.length).to.be.within(8, 60);
-      expect(part(el, 'count')!.textContent).to.equal('5000 participants');
+      expect(part(el, 'count')!.textContent).to.equal('5,000 participants');
       expect([rows[0].getAttribute('aria-posinset'), rows[0].getAttribute('aria-setsize')]).to.deep.equal(['1', '5000']);
       const list = part(el, 'participants')!;
       expect(list.scrollHeight).to.be.greaterThan(5000 * 40);

@@ -64,7 +64,7 @@ describe('<waiting-room>', () => {
       expect(part(el, 'name', entry(el, 'k3'))!.textContent).to.equal('<img src=x onerror="window.pwned=1">Mal');
       expect(el.shadowRoot!.querySelector('img') === null).to.equal(true);
       expect(part(el, 'waited', entry(el, 'k1'))!.textContent).to.equal('just arrived');
-      expect(part(el, 'waited', entry(el, 'k2'))!.textContent).to.equal('waiting 5 min');
+      expect(part(el, 'waited', entry(el, 'k2'))!.textContent).to.equal('waiting for 5 minutes');
       expect(part(el, 'count')!.textContent).to.equal('3 waiting');
       expect(accessibleName(part(el, 'admit', entry(el, 'k1'))!)).to.equal('Admit Kim');
     });
@@ -147,7 +147,7 @@ describe('<waiting-room>', () => {
       const call = new FakeCall(HOST);
       call.waiting.next(Array.from({ length: 5000 }, (_, i) => knocker(`w${i}`, `W${i}`)));
       const el = await room(call);
-      expect(part(el, 'count')!.textContent).to.equal('5000 waiting');
+      expect(part(el, 'count')!.textContent).to.equal('5,000 waiting');
       await waitUntil(() => parts(el, 'waiting-participant').length === 5000, 'every row rendered', { timeout: 8000 });
     });
   });
