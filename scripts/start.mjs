@@ -10,14 +10,16 @@ import { join } from 'node:path';
 const newest = (dir) =>
   readdirSync(dir, { recursive: true }).reduce((max, file) => Math.max(max, statSync(join(dir, file)).mtimeMs), 0);
 
-const outputs = ['dist/server/index.js', 'dist/callcaps.iife.js'];
-const built = outputs.every(existsSync) && Math.min(...outputs.map((file) => statSync(file).mtimeMs)) >= newest('src');
+// callcaps (src/ → dist/) and the server package (packages/server/src/ → packages/server/dist/).
+const outputs = ['packages/server/dist/index.js', 'dist/callcaps.iife.js'];
+const built = outputs.every(existsSync) && Math.min(...outputs.map((file) => statSync(file).mtimeMs)) >= Math.max(newest('src'), newest('packages/server/src'));
 if (!built) {
   console.log('Building (the sources are newer than dist/)…');
   if (spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 }
 
-const { createServer } = await import('../dist/server/index.js');
+// The server package through its workspace link (node_modules/@callcaps/server), as a user imports it.
+const { createServer } = await import('@callcaps/server');
 const { DEMO_ROOMS } = await import('./demo-rooms.mjs');
 
 const server = await createServer({

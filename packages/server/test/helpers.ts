@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket, type ClientOptions } from 'ws';
-import { createServer, jsonLogger, type CallcapsServer, type ServerOptions, type TokenProperties } from '../../src/server/index.js';
+import { createServer, jsonLogger, type CallcapsServer, type ServerOptions, type TokenProperties } from '../src/index.js';
 
 export const API_KEY = 'test-api-key-0123456789';
 

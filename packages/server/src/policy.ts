@@ -4,8 +4,8 @@
  * settings and the room's state. One table, read by `deriveFlags`; the README's
  * "Server policy" section is this table written out (a test keeps them equal).
  */
-import { LEAF_FLAGS } from '../core/capabilities.js';
-import type { AdminKind, ParticipantPermissions, PermissionsUpdate, SendKind } from '../core/call.js';
+import { LEAF_FLAGS } from 'callcaps/client';
+import type { AdminKind, ParticipantPermissions, PermissionsUpdate, SendKind } from 'callcaps/client';
 import type { CallType, CallTypeSettings, Permission } from './call-types.js';
 
 /** Everything the policy reads about one participant in one call. */

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { LEAF_FLAGS } from '../../src/core.js';
-import type { ParticipantPermissions, PermissionsUpdate } from '../../src/core/call.js';
-import { builtInCallTypes, type CallType, type CallTypeSettings } from '../../src/server/call-types.js';
-import { deriveFlags, grantsOf, initialPermissions, mergePermissions, POLICY, BASE_PERMISSIONS } from '../../src/server/policy.js';
+import { LEAF_FLAGS } from 'callcaps/client';
+import type { ParticipantPermissions, PermissionsUpdate } from 'callcaps/client';
+import { builtInCallTypes, type CallType, type CallTypeSettings } from '../src/call-types.js';
+import { deriveFlags, grantsOf, initialPermissions, mergePermissions, POLICY, BASE_PERMISSIONS } from '../src/policy.js';
 
 const TYPES = Object.fromEntries(builtInCallTypes().map((type) => [type.name, type])) as Record<string, CallType>;
 
@@ -130,7 +130,7 @@ describe('the policy', () => {
   });
 
   it('is the table written in the README (## Server policy)', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     const section = readme.slice(readme.indexOf('## Server policy'));
     assert.ok(readme.includes('## Server policy'), 'README has a "## Server policy" section');
     const code = (list: readonly string[] | undefined) => (list?.length ? list.map((c) => `\`${c}\``).join(', ') : '—');

@@ -5,8 +5,8 @@
  * a refusal changes nothing and is logged once with its code.
  */
 import type { WebSocket } from 'ws';
-import { can } from '../core/capabilities.js';
-import { mayActOn, type MemberAction, type PermissionsUpdate, type RequestKind } from '../core/call.js';
+import { can } from 'callcaps/client';
+import { mayActOn, type MemberAction, type PermissionsUpdate, type RequestKind } from 'callcaps/client';
 import { TokenError, verifyMeetingToken } from './auth.js';
 import { CODES, LiveCall, randomId, RpcError, Session, type Identity, type MemberPage, type Wire } from './live.js';
 import { administers, applies, JOIN_RULE, mergePermissions } from './policy.js';

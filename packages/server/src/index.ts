@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CLOSE_LINK_LOST } from '../core/call.js';
+import { CLOSE_LINK_LOST } from 'callcaps/client';
 import { signMeetingToken } from './auth.js';
 import type { CallType } from './call-types.js';
 import { LiveCall, type Hub, type RosterOptions, type Session } from './live.js';

@@ -4,8 +4,8 @@
  * and which kinds of whom another member receives (Daily's `canReceive`, as
  * reference/000 describes it). Pure functions: no Janus here.
  */
-import { can, type CallCapabilitiesState } from '../../core/capabilities.js';
-import type { Member, ReceivePermissions, SendKind } from '../../core/call.js';
+import { can, type CallCapabilitiesState } from 'callcaps/client';
+import type { Member, ReceivePermissions, SendKind } from 'callcaps/client';
 import { sends } from '../policy.js';
 
 /** The kinds a browser may publish: a camera, a microphone and a screen (with or without its audio). */

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { LiveCall } from '../../src/server/live.js';
+import { LiveCall } from '../src/live.js';
 import { joined, settle, startServer, type TestServer } from './helpers.js';
 
 describe('shutdown', () => {

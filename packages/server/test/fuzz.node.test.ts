@@ -18,9 +18,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { ENDPOINTS as API_ENDPOINTS } from '../../src/server/rest.js';
-import { METHODS } from '../../src/server/rpc.js';
-import { Grants, Permissions, PermissionsUpdate, REST_BODIES, REST_QUERIES, RoomProperties, RPC_PARAMS, conforms } from '../../src/server/schemas.js';
+import { ENDPOINTS as API_ENDPOINTS } from '../src/rest.js';
+import { METHODS } from '../src/rpc.js';
+import { Grants, Permissions, PermissionsUpdate, REST_BODIES, REST_QUERIES, RoomProperties, RPC_PARAMS, conforms } from '../src/schemas.js';
 import { joined, RpcClient, settle, startServer, type TestServer } from './helpers.js';
 import { arbitrary, bind, PROTO_NAMES, toJson, type Pools } from './schema-arbitrary.js';
 

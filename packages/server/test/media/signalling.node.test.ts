@@ -237,8 +237,8 @@ describe('media signalling (real Janus)', { skip: !HAVE_JANUS && 'no janus binar
 
 describe('media over several Janus instances (servers + pick)', { skip: !HAVE_JANUS && 'no janus binary' }, () => {
   it("spreads calls' rooms over the servers given, by pick or by load", async () => {
-    const { JanusProcess, findJanus } = await import('../../../src/server/media/janus-process.js');
-    const { silentLogger } = await import('../../../src/server/log.js');
+    const { JanusProcess, findJanus } = await import('../../src/media/janus-process.js');
+    const { silentLogger } = await import('../../src/log.js');
     const a = await JanusProcess.start(findJanus().path!, {}, silentLogger);
     const b = await JanusProcess.start(findJanus().path!, {}, silentLogger);
     const picked: string[] = [];
@@ -271,7 +271,7 @@ describe('media over several Janus instances (servers + pick)', { skip: !HAVE_JA
     }
 
     async function probeBoth() {
-      const { probe } = await import('../../../src/server/media/janus-process.js');
+      const { probe } = await import('../../src/media/janus-process.js');
       await probe(a.endpoint.url, a.endpoint.apiSecret);
       await probe(b.endpoint.url, b.endpoint.apiSecret);
     }

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import Janode from 'janode';
 import VideoRoomPlugin from 'janode/plugins/videoroom';
-import { findJanus } from '../../../src/server/media/janus-process.js';
+import { findJanus } from '../../src/media/janus-process.js';
 
 /** Whether this machine can run the media suites (a `janus` binary). */
 export const HAVE_JANUS = findJanus().path !== null;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
-import { METHODS } from '../../src/server/rpc.js';
+import { METHODS } from '../src/rpc.js';
 import { joined, settle, startServer, type RpcClient, type TestServer } from './helpers.js';
 
 describe('hardening', () => {

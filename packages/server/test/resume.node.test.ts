@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { CLOSE_LINK_LOST } from '../../src/core/call.js';
+import { CLOSE_LINK_LOST } from 'callcaps/client';
 import { API_KEY, joined, RpcClient, settle, startServer, type TestServer } from './helpers.js';
 
 const GRACE = 1000;

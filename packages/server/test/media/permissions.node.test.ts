@@ -1,10 +1,10 @@
 /** What flows, decided from the server's state alone: publish grants, forwarding, and Daily's canReceive. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseCapabilities } from '../../../src/core/capabilities.js';
-import type { Member } from '../../../src/core/call.js';
-import { delivers, forwards, mayPublish, receives } from '../../../src/server/media/permissions.js';
-import { mediaSections } from '../../../src/server/media/sdp.js';
+import { parseCapabilities } from 'callcaps/client';
+import type { Member } from 'callcaps/client';
+import { delivers, forwards, mayPublish, receives } from '../../src/media/permissions.js';
+import { mediaSections } from '../../src/media/sdp.js';
 import { offerSdp } from './fixtures.js';
 
 const member = (over: Partial<Member> = {}): Member => ({

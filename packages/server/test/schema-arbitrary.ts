@@ -7,7 +7,7 @@
  */
 import { Kind, OptionalKind, type TSchema } from '@sinclair/typebox';
 import fc, { type Arbitrary } from 'fast-check';
-import type { FuzzHint, KeySpec } from '../../src/server/schemas.js';
+import type { FuzzHint, KeySpec } from '../src/schemas.js';
 
 export const PROTO_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype', 'isPrototypeOf'] as const;
 

@@ -1,9 +1,12 @@
 /** The command line: every production option as a flag or an environment variable; bad input exits 2. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { cliOptions, UsageError } from '../../src/server/cli-options.js';
-import type { ServerOptions } from '../../src/server/index.js';
+import { cliOptions, UsageError } from '../src/cli-options.js';
+import type { ServerOptions } from '../src/index.js';
+
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
 describe('cli options', () => {
   it('reads every option from flags', () => {
@@ -59,7 +62,7 @@ describe('cli options', () => {
   });
 
   it('starts with the flags, and stops on SIGTERM with exit code 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--port=0', '--data=:memory:', '--heartbeat-interval=100', '--join-timeout=200', '--media=off'], {
+    const child = spawn(process.execPath, ['--conditions=callcaps-source', '--import', 'tsx', CLI, '--port=0', '--data=:memory:', '--heartbeat-interval=100', '--join-timeout=200', '--media=off'], {
       env: { ...process.env, CALLCAPS_API_KEY: 'cli-test-key' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -77,7 +80,7 @@ describe('cli options', () => {
   });
 
   it('exits 2 with the usage on a bad flag', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--reconnect-grace=later'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=callcaps-source', '--import', 'tsx', CLI, '--reconnect-grace=later'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (chunk) => (err += chunk));
     const code = await new Promise((resolve) => child.once('exit', resolve));

@@ -10,7 +10,7 @@
  * `constructor` is an ordinary key and never reaches `Object.prototype`.
  */
 import { Kind, OptionalKind, type Static, type TSchema } from '@sinclair/typebox';
-import type { AdminKind, PermissionsUpdate as PermissionsUpdateType, RequestKind, SendKind } from '../core/call.js';
+import type { AdminKind, PermissionsUpdate as PermissionsUpdateType, RequestKind, SendKind } from 'callcaps/client';
 import type { CallTypeSettings } from './call-types.js';
 import {
   ADMIN_KINDS as ADMIN, conforms, type KeySpec, NAME, REQUEST_KINDS as REQUEST, ROLE, SEND_KINDS as SEND,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { PERMISSIONS } from '../../src/server/index.js';
+import { PERMISSIONS } from '../src/index.js';
 import { startServer, type TestServer } from './helpers.js';
 
 describe('REST', () => {

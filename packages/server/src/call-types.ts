@@ -2,7 +2,7 @@
  * Call permissions (the actions a role may be granted, as in Stream's call
  * types), the settings of a call type, and the three built-in call types.
  */
-import type { PermissionsUpdate } from '../core/call.js';
+import type { PermissionsUpdate } from 'callcaps/client';
 
 /** Every permission a role may be granted, with what it allows. */
 export const PERMISSIONS = Object.freeze({

@@ -15,8 +15,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { can, NO_CAPABILITIES, parseCapabilities, type CallCapabilitiesState } from '../core/capabilities.js';
-import type { LeftReason, Member, PermissionRequest, PermissionsUpdate, RequestKind, RoomState, WaitingParticipant } from '../core/call.js';
+import { can, NO_CAPABILITIES, parseCapabilities, type CallCapabilitiesState } from 'callcaps/client';
+import type { LeftReason, Member, PermissionRequest, PermissionsUpdate, RequestKind, RoomState, WaitingParticipant } from 'callcaps/client';
 import type { CallType } from './call-types.js';
 import type { Media } from './media/media.js';
 import { deriveFlags, grantsOf, initialPermissions, type PolicyContext } from './policy.js';

@@ -10,8 +10,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { after, describe, it } from 'node:test';
-import { findJanus, janusConfig, JanusProcess, probe } from '../../../src/server/media/janus-process.js';
-import { silentLogger } from '../../../src/server/log.js';
+import { fileURLToPath } from 'node:url';
+import { findJanus, janusConfig, JanusProcess, probe } from '../../src/media/janus-process.js';
+import { silentLogger } from '../../src/log.js';
 import { joined, settle, startServer } from '../helpers.js';
 import { HAVE_JANUS, offer, processesMentioning, waitFor } from './fixtures.js';
 
@@ -81,11 +82,11 @@ describe('embedded Janus (supervisor)', { skip: !HAVE_JANUS && 'no janus binary 
 
   it('a Node process killed with SIGKILL leaves no Janus behind (pdeathsig)', async () => {
     const script = `
-      import { createServer } from './src/server/index.ts';
+      import { createServer } from '@callcaps/server';
       const server = await createServer({ port: 0, dataPath: ':memory:', apiKey: 'k', media: 'auto', logger: { info() {}, warn() {}, error() {} } });
       console.log(JSON.stringify(server.media.servers[0]));
     `;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--conditions=callcaps-source', '--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     cleanup.push(async () => void child.kill('SIGKILL'));
     const line = await new Promise<string>((resolve, reject) => {
       let text = '';
@@ -103,7 +104,7 @@ describe('embedded Janus (supervisor)', { skip: !HAVE_JANUS && 'no janus binary 
 
   it('the CLI stops Janus on SIGTERM and on SIGINT', async () => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts'], {
+      const child = spawn(process.execPath, ['--conditions=callcaps-source', '--import', 'tsx', fileURLToPath(new URL('../../src/cli.ts', import.meta.url))], {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, PORT: '0', CALLCAPS_DATA: ':memory:', CALLCAPS_API_KEY: 'k' },
       });
