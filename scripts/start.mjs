@@ -44,27 +44,17 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-async function api(method, path, body) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
-    body: body && JSON.stringify(body),
-  });
-  const json = await response.json();
-  if (!response.ok && response.status !== 404) throw new Error(`${method} ${path}: ${json.error} ${json.info}`);
-  return { status: response.status, json };
-}
-
 const base = `http://localhost:${server.port}/`;
 console.log(`\ncallcaps demo on ${base}  (playground: ${base}playground.html)`);
 if (server.apiKeyGenerated) console.log(`API key (set CALLCAPS_API_KEY to choose one): ${server.apiKey}`);
 
+// Through the server's JS API (the same code as REST's POST /v1/rooms).
+const existing = new Set((await server.listRooms()).map((room) => room.name));
 for (const room of DEMO_ROOMS) {
-  const existing = await api('GET', `/v1/rooms/${room.name}`);
   const { title, ...definition } = room;
-  if (existing.status === 404) await api('POST', '/v1/rooms', definition);
+  if (!existing.has(room.name)) await server.createRoom(definition);
   const owner = await server.createToken({ room_name: room.name, is_owner: true, user_name: 'Owner' });
-  console.log(`\n${title} (${room.name}${existing.status === 404 ? ', created' : ', reused'})`);
+  console.log(`\n${title} (${room.name}${existing.has(room.name) ? ', reused' : ', created'})`);
   console.log(`  owner:       ${base}?room=${room.name}#t=${owner}`);
   console.log(`  participant: ${base}?room=${room.name}`);
 }

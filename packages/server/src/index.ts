@@ -1,7 +1,10 @@
 /**
- * `callcaps/server`: the reference call server. One HTTP port serves the REST
- * API (`/v1/...`), the WebSocket JSON-RPC endpoint (`/v1/ws`) and, optionally,
- * static files (the demo and the built bundles).
+ * `@callcaps/server`: the reference call server. It serves the REST API
+ * (`/v1/...`), the WebSocket JSON-RPC endpoint (`/v1/ws`) and, optionally,
+ * static files (the demo and the built bundles), either on a port of its own
+ * (`createServer`) or mounted on an existing `node:http` server, Express or
+ * Fastify app (`createCallcapsHandler`). Both carry the same JS API as REST
+ * (`createRoom`, `listRooms`, `deleteRoom`, `createToken`).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
@@ -9,18 +12,17 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
-import { pipeline } from 'node:stream';
+import { pipeline, type Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_LINK_LOST } from 'callcaps/client';
-import { signMeetingToken } from './auth.js';
 import type { CallType } from './call-types.js';
 import { LiveCall, type Hub, type RosterOptions, type Session } from './live.js';
 import { clip, consoleLogger, type Logger } from './log.js';
-import { handleRest } from './rest.js';
+import { createRoom, createToken, deleteRoom, handleRest, listRooms, type CreateRoomRequest, type RestHost, type RoomInfo } from './rest.js';
 import { Media, type MediaOption } from './media/index.js';
 import { CLOSE, MAX_FRAME, serve, type RpcHost } from './rpc.js';
 import { Store, type Room } from './store.js';
-import { tokenProperties, type TokenProperties } from './validate.js';
+import type { TokenProperties } from './validate.js';
 
 export type { DestinationStream, LogFields, Logger } from './log.js';
 export { consoleLogger, jsonLogger, silentLogger } from './log.js';
@@ -30,6 +32,8 @@ export { POLICY, deriveFlags, type PolicyContext, type Rule } from './policy.js'
 export type { AuditEntry, Room } from './store.js';
 export { CLOSE } from './rpc.js';
 export type { TokenProperties, RoomProperties } from './validate.js';
+export { CallcapsApiError } from './validate.js';
+export type { CreateRoomRequest, RoomInfo } from './rest.js';
 export type { Media, MediaOption, MediaOptions, MediaServerInfo, EmbeddedJanusOptions, JanusServerOptions } from './media/index.js';
 
 /** Files under `dir` served at the URL path prefix `path` (`/` for the root). */
@@ -38,11 +42,8 @@ export interface StaticMount {
   readonly dir: string;
 }
 
-export interface ServerOptions {
-  /** The port; 0 picks a free one. Default 8787. */
-  port?: number;
-  /** The interface to listen on. Default `127.0.0.1`. */
-  host?: string;
+/** The options of {@link createCallcapsHandler}: everything but where to listen. */
+export interface CallcapsHandlerOptions {
   /** The SQLite file. Default `CALLCAPS_DATA`, else `./.callcaps/callcaps.db`; `:memory:` keeps nothing. */
   dataPath?: string;
   /** The API key for REST and for signing tokens. Default `CALLCAPS_API_KEY`, else one generated and stored. */
@@ -113,7 +114,67 @@ export interface ServerOptions {
   roster?: Partial<RosterOptions>;
 }
 
-export interface CallcapsServer {
+/** The options of {@link createServer}: the handler's, and where to listen. */
+export interface ServerOptions extends CallcapsHandlerOptions {
+  /** The port; 0 picks a free one. Default 8787. */
+  port?: number;
+  /** The interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+}
+
+/**
+ * The JS API beside REST: the same operations as the endpoints, through the
+ * same code (the same checks, the same effects on live calls). Each returns
+ * what the endpoint answers with, as plain data, and rejects with a
+ * {@link CallcapsApiError} (`status` and `code` as REST would answer, and a
+ * message that says why) where the endpoint answers 4xx. No API key is
+ * needed: holding the object is the authority.
+ */
+export interface CallcapsApi {
+  /** `POST /v1/rooms`: creates a room; `already-exists` (409) when the name is taken, `invalid-request-error` (400) for bad input. */
+  createRoom(request?: CreateRoomRequest): Promise<RoomInfo>;
+  /** `GET /v1/rooms`: every room, oldest first. */
+  listRooms(): Promise<RoomInfo[]>;
+  /** `DELETE /v1/rooms/:name`: deletes the room and ends its call (everyone in it gets `call.left { reason: "ended" }`); `not-found` (404) when there is none. */
+  deleteRoom(name: string): Promise<{ deleted: true; name: string }>;
+  /** `POST /v1/meeting-tokens`: signs a meeting token (a JWT, HS256) with these claims. */
+  createToken(properties?: TokenProperties): Promise<string>;
+}
+
+/**
+ * callcaps mounted on a server it does not own: a request handler and an
+ * upgrade handler for an existing `node:http` server, Express or Fastify app.
+ * The methods are bound: pass them as they are (`app.use(callcaps.handleRequest)`).
+ */
+export interface CallcapsHandler extends CallcapsApi {
+  /**
+   * Answers a request under `/v1` (REST), or a static file of `static`. For
+   * any other request it calls `next()` when given (Express falls through to
+   * the app's own routes), else answers 404. Mount it before any body parser,
+   * or behind one that leaves JSON bodies as `req.body`.
+   */
+  handleRequest(req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): void;
+  /**
+   * Takes over an upgrade to `/v1/ws` (the WebSocket JSON-RPC endpoint) and
+   * returns true; returns false, touching nothing, for any other path (the
+   * app's own WebSocket endpoints, or a 404 of its own).
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  readonly apiKey: string;
+  /** True when the API key was generated by this or an earlier run (not given). */
+  readonly apiKeyGenerated: boolean;
+  /** The media layer when media is on (its Janus instances, `down` and `restarted` events), else undefined. */
+  readonly media: Media | undefined;
+  /**
+   * Closes every callcaps WebSocket connection (code 1001), the database and
+   * media (an embedded Janus stops); the app's server and its other
+   * connections are the app's. Requests under `/v1` are answered 503 from then on.
+   */
+  close(): Promise<void>;
+}
+
+/** The server {@link createServer} started on a port of its own. */
+export interface CallcapsServer extends CallcapsApi {
   /** `http://host:port` */
   readonly url: string;
   /** `ws://host:port/v1/ws` */
@@ -122,8 +183,6 @@ export interface CallcapsServer {
   readonly apiKey: string;
   /** True when the API key was generated by this or an earlier run (not given). */
   readonly apiKeyGenerated: boolean;
-  /** Signs a meeting token, as `POST /v1/meeting-tokens` does. */
-  createToken(properties: TokenProperties): Promise<string>;
   /** The media layer when media is on (its Janus instances, `down` and `restarted` events), else undefined. */
   readonly media: Media | undefined;
   /** Closes every connection (code 1001), the port, the database and media (an embedded Janus stops). */
@@ -272,8 +331,28 @@ function requestUrl(req: IncomingMessage): URL | undefined {
   }
 }
 
-/** Starts the server; resolves once it listens. */
-export async function createServer(options: ServerOptions = {}): Promise<CallcapsServer> {
+/** The handler, and its shutdown in two steps so that a server of its own can close its port in between. */
+interface Started {
+  handler: Omit<CallcapsHandler, 'close'>;
+  /** Refuses new work and closes every WebSocket connection (1001, then cut after the shutdown timeout). */
+  hangUp(): Promise<void>;
+  /** Ends the calls, media and the database. */
+  release(): Promise<void>;
+}
+
+/**
+ * callcaps as a request handler and an upgrade handler, for a `node:http`
+ * server, Express or Fastify app that owns the port (see the README's
+ * "Mounting on your own server"). Resolves once the database is open and media
+ * (when asked for) has started.
+ */
+export async function createCallcapsHandler(options: CallcapsHandlerOptions = {}): Promise<CallcapsHandler> {
+  const { handler, hangUp, release } = await start(options);
+  let closed: Promise<void> | undefined;
+  return { ...handler, close: () => (closed ??= hangUp().then(release)) };
+}
+
+async function start(options: CallcapsHandlerOptions): Promise<Started> {
   const log = options.logger ?? consoleLogger;
   const store = new Store(options.dataPath ?? process.env.CALLCAPS_DATA ?? './.callcaps/callcaps.db');
   let apiKey = options.apiKey;
@@ -358,7 +437,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
     call.roomChanged(true);
   };
 
-  const restHost = {
+  const restHost: RestHost = {
     apiKey: key,
     store,
     roomChanged(room: Room) {
@@ -385,15 +464,20 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('not found');
   };
-  const http = createHttpServer((req, res) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-    if (basePolicy !== false) res.setHeader('content-security-policy', basePolicy);
+  const setHeaders = (res: ServerResponse, on: boolean) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) on ? res.setHeader(name, value) : res.removeHeader(name);
+    if (basePolicy !== false) on ? res.setHeader('content-security-policy', basePolicy) : res.removeHeader('content-security-policy');
+  };
+  const handleRequest = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): void => {
     const url = requestUrl(req);
     if (!url) {
+      if (next) return next();
+      setHeaders(res, true);
       res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('bad request target');
       return;
     }
+    setHeaders(res, true);
     const failed = (error: unknown) => {
       log.error('failure while handling an HTTP request', { method: clip(req.method), path: clip(url.pathname), err: error });
       if (!res.headersSent) {
@@ -402,40 +486,42 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
       } else res.destroy();
     };
     if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) {
+      if (shuttingDown) {
+        res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(JSON.stringify({ error: 'unavailable', info: 'the server is shutting down' }));
+        return;
+      }
       handleRest(req, res, url, restHost).catch(failed);
       return;
     }
-    serveStatic(options.static ?? [], url, req, res, policy, log).then((served) => served || notFound(res), failed);
-  });
+    serveStatic(options.static ?? [], url, req, res, policy, log).then((served) => {
+      if (served) return;
+      if (!next) return notFound(res);
+      // Not ours: the app's own response carries none of our headers.
+      setHeaders(res, false);
+      next();
+    }, failed);
+  };
 
   // Frames up to 1 MiB are read so that those over 64 KB get a clear 4413; beyond that ws closes with 1009.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * MAX_FRAME });
-  let closing: Promise<void> | undefined;
   const maxBuffered = options.maxBufferedBytes ?? 8 * 1024 * 1024;
   const perAddress = options.maxConnectionsPerAddress ?? 64;
   /** Open WebSocket connections (and upgrades under way) per client address. */
   const connections = new Map<string, number>();
 
-  http.on('upgrade', (req, socket, head) => {
-    const url = requestUrl(req);
-    if (closing || shuttingDown) {
+  const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
+    if (requestUrl(req)?.pathname !== '/v1/ws') return false;
+    if (shuttingDown) {
       socket.destroy();
-      return;
-    }
-    if (!url) {
-      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-      return;
-    }
-    if (url.pathname !== '/v1/ws') {
-      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
-      return;
+      return true;
     }
     const address = req.socket.remoteAddress ?? '';
     const count = connections.get(address) ?? 0;
     if (perAddress > 0 && count >= perAddress) {
       log.warn('refused a connection: too many from one address', { address, limit: perAddress });
       socket.end('HTTP/1.1 429 Too Many Requests\r\nretry-after: 10\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
-      return;
+      return true;
     }
     // Counted from the upgrade request to the socket's close, whether the upgrade succeeds or not.
     connections.set(address, count + 1);
@@ -467,7 +553,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
         }
       });
     });
-  });
+    return true;
+  };
 
   // A connection that died silently (no FIN, no close frame) is only noticed by
   // pinging it: one that missed a ping is terminated, which closes it as 1006.
@@ -531,37 +618,30 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
       : undefined;
   sweep?.unref();
 
-  const host = options.host ?? '127.0.0.1';
-  try {
-    await new Promise<void>((resolveListen, reject) => {
-      http.once('error', reject);
-      http.listen(options.port ?? 8787, host, () => {
-        http.off('error', reject);
-        resolveListen();
-      });
-    });
-  } catch (error) {
-    // The port is taken (or the like): no Janus is left behind.
-    await media?.close();
-    throw error;
-  }
-  const port = (http.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const api = (): CallcapsApi => ({
+    // Async like REST, so that a refusal is a rejection and never a throw at the call.
+    createRoom: async (request = {}) => createRoom(restHost, request),
+    listRooms: async () => listRooms(restHost),
+    deleteRoom: async (name) => deleteRoom(restHost, name),
+    createToken: async (properties = {}) => createToken(restHost, properties),
+  });
 
+  let hungUp: Promise<void> | undefined;
+  let released: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${port}`,
-    wsUrl: `ws://${urlHost}:${port}/v1/ws`,
-    port,
-    apiKey: key,
-    apiKeyGenerated,
-    createToken: (properties) => signMeetingToken(tokenProperties(properties), key),
-    media,
-    close() {
+    handler: {
+      ...api(),
+      handleRequest,
+      handleUpgrade,
+      apiKey: key,
+      apiKeyGenerated,
+      media,
+    },
+    hangUp() {
       clearInterval(heartbeat);
       clearInterval(sweep);
       shuttingDown = true;
-      closing ??= (async () => {
-        const closed = new Promise<void>((r) => http.close(() => r()));
+      hungUp ??= (async () => {
         // 1001 to everyone first; nobody is told that anyone left (everyone is leaving).
         const handshakes = [...wss.clients].map((client) => new Promise<void>((r) => {
           if (client.readyState === client.CLOSED) return r();
@@ -578,12 +658,63 @@ export async function createServer(options: ServerOptions = {}): Promise<Callcap
         clearTimeout(timer);
         for (const client of wss.clients) client.terminate();
         await new Promise<void>((r) => wss.close(() => r()));
-        http.closeAllConnections();
-        await closed;
+      })();
+      return hungUp;
+    },
+    release() {
+      released ??= (async () => {
         for (const call of calls.values()) for (const s of [...call.members.values(), ...call.lobby.values()]) s.reset('left');
         calls.clear();
         await media?.close();
         store.close();
+      })();
+      return released;
+    },
+  };
+}
+
+/** Starts the server on a port of its own; resolves once it listens. */
+export async function createServer(options: ServerOptions = {}): Promise<CallcapsServer> {
+  const { handler, hangUp, release } = await start(options);
+  const http = createHttpServer((req, res) => handler.handleRequest(req, res));
+  http.on('upgrade', (req, socket, head) => {
+    if (handler.handleUpgrade(req, socket, head)) return;
+    socket.end(requestUrl(req)
+      ? 'HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n'
+      : 'HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  });
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      http.once('error', reject);
+      http.listen(options.port ?? 8787, host, () => {
+        http.off('error', reject);
+        resolveListen();
+      });
+    });
+  } catch (error) {
+    // The port is taken (or the like): no Janus is left behind.
+    await hangUp();
+    await release();
+    throw error;
+  }
+  const port = (http.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  let closing: Promise<void> | undefined;
+  const { handleRequest: _request, handleUpgrade: _upgrade, ...rest } = handler;
+
+  return {
+    ...rest,
+    url: `http://${urlHost}:${port}`,
+    wsUrl: `ws://${urlHost}:${port}/v1/ws`,
+    port,
+    close() {
+      closing ??= (async () => {
+        const closed = new Promise<void>((r) => http.close(() => r()));
+        await hangUp();
+        http.closeAllConnections();
+        await closed;
+        await release();
       })();
       return closing;
     },

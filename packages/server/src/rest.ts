@@ -9,7 +9,7 @@ import { defaultSettings, PERMISSIONS, type CallType } from './call-types.js';
 import { randomId } from './live.js';
 import { LIMITS, REST_BODIES, REST_QUERIES } from './schemas.js';
 import type { Room, Store } from './store.js';
-import { check, dictionary, Invalid, mergeSettings, object, tokenProperties, type Json, type RoomProperties } from './validate.js';
+import { CallcapsApiError, check, dictionary, Invalid, mergeSettings, object, tokenProperties, type Json, type RoomProperties } from './validate.js';
 
 /** What the REST layer needs from the server. */
 export interface RestHost {
@@ -20,14 +20,8 @@ export interface RestHost {
   callTypeChanged(type: CallType): void;
 }
 
-class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
-    super(message);
-  }
-}
-
 const MAX_BODY = LIMITS.body;
-const tooLarge = () => new HttpError(413, 'payload-too-large', `the body is over ${MAX_BODY} bytes`);
+const tooLarge = () => new CallcapsApiError(413, 'payload-too-large', `the body is over ${MAX_BODY} bytes`);
 
 /**
  * Reads a JSON body of at most {@link MAX_BODY} bytes. A declared length over
@@ -36,6 +30,16 @@ const tooLarge = () => new HttpError(413, 'payload-too-large', `the body is over
  * reading the rest (the 413 then closes the connection).
  */
 function readBody(req: IncomingMessage): Promise<Json> {
+  // Mounted behind a framework's body parser (express.json()…), the stream was read to its end
+  // already: its parsed body is taken, and checked like any other.
+  if (req.readableEnded) {
+    const parsed = (req as IncomingMessage & { body?: unknown }).body;
+    try {
+      return Promise.resolve(parsed === undefined ? {} : object(parsed, 'the body'));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > MAX_BODY) return reject(tooLarge());
@@ -58,13 +62,30 @@ function readBody(req: IncomingMessage): Promise<Json> {
       try {
         resolve(object(JSON.parse(text), 'the body'));
       } catch (error) {
-        reject(error instanceof Invalid ? error : new HttpError(400, 'invalid-request-error', 'the body is not valid JSON'));
+        reject(error instanceof Invalid ? error : new CallcapsApiError(400, 'invalid-request-error', 'the body is not valid JSON'));
       }
     });
   });
 }
 
-const roomJson = (room: Room) => ({
+/** A room as REST and the JS API give it. */
+export interface RoomInfo {
+  id: string;
+  name: string;
+  privacy: 'public' | 'private';
+  /** ISO 8601. */
+  created_at: string;
+  properties: RoomProperties;
+}
+
+/** What `POST /v1/rooms` and `createRoom()` take: every field optional (a name is made up, privacy is public). */
+export interface CreateRoomRequest {
+  name?: string;
+  privacy?: 'public' | 'private';
+  properties?: RoomProperties;
+}
+
+const roomJson = (room: Room): RoomInfo => ({
   id: room.id,
   name: room.name,
   privacy: room.privacy,
@@ -73,7 +94,7 @@ const roomJson = (room: Room) => ({
 });
 
 const notFound = (what: string): never => {
-  throw new HttpError(404, 'not-found', `${what} not found`);
+  throw new CallcapsApiError(404, 'not-found', `${what} not found`);
 };
 
 function checkCallType(host: RestHost, properties: RoomProperties): void {
@@ -82,25 +103,48 @@ function checkCallType(host: RestHost, properties: RoomProperties): void {
   }
 }
 
+// ── Operations: each endpoint's work, shared by its route and the JS API ─────
+
+/** Every room, oldest first (`GET /v1/rooms`). */
+export function listRooms(host: RestHost): RoomInfo[] {
+  return host.store.rooms().map(roomJson);
+}
+
+/** Creates a room from the body of `POST /v1/rooms` (checked against its schema); 409 when the name is taken. */
+export function createRoom(host: RestHost, raw: unknown): RoomInfo {
+  const body = check(REST_BODIES['POST /v1/rooms'], raw, { root: 'body' });
+  const name = body.name ?? randomId(8).replace(/[^A-Za-z0-9]/g, 'x');
+  const privacy = body.privacy ?? 'public';
+  const properties = (body.properties ?? {}) as RoomProperties;
+  checkCallType(host, properties);
+  if (host.store.room(name)) throw new CallcapsApiError(409, 'already-exists', `a room named "${name}" already exists`);
+  const room: Room = { id: crypto.randomUUID(), name, privacy, properties, created_at: Date.now() };
+  host.store.putRoom(room);
+  return roomJson(room);
+}
+
+/** Deletes a room and ends its call (`DELETE /v1/rooms/:name`); 404 when there is none. */
+export function deleteRoom(host: RestHost, name: unknown): { deleted: true; name: string } {
+  if (typeof name !== 'string') throw new Invalid('the room name must be a string');
+  if (!host.store.deleteRoom(name)) notFound(`room "${name}"`);
+  host.roomDeleted(name);
+  return { deleted: true, name };
+}
+
+/** Signs a meeting token for these claims (`properties` of `POST /v1/meeting-tokens`, checked against its schema). */
+export function createToken(host: RestHost, properties: unknown): Promise<string> {
+  return signMeetingToken(tokenProperties(properties ?? {}), host.apiKey);
+}
+
 type Route = (host: RestHost, body: Json, params: string[], query: URLSearchParams) => unknown;
 
 /** Method and path pattern → handler. `:x` segments are passed in order. */
 const ROUTES: [string, RegExp, Route][] = [
   ['GET', /^\/v1\/rooms$/, (host) => {
-    const data = host.store.rooms().map(roomJson);
+    const data = listRooms(host);
     return { total_count: data.length, data };
   }],
-  ['POST', /^\/v1\/rooms$/, (host, raw) => {
-    const body = check(REST_BODIES['POST /v1/rooms'], raw, { root: 'body' });
-    const name = body.name ?? randomId(8).replace(/[^A-Za-z0-9]/g, 'x');
-    const privacy = body.privacy ?? 'public';
-    const properties = (body.properties ?? {}) as RoomProperties;
-    checkCallType(host, properties);
-    if (host.store.room(name)) throw new HttpError(409, 'already-exists', `a room named "${name}" already exists`);
-    const room: Room = { id: crypto.randomUUID(), name, privacy, properties, created_at: Date.now() };
-    host.store.putRoom(room);
-    return roomJson(room);
-  }],
+  ['POST', /^\/v1\/rooms$/, (host, raw) => createRoom(host, raw)],
   ['GET', /^\/v1\/rooms\/([^/]+)$/, (host, _body, [name]) => roomJson(host.store.room(name) ?? notFound(`room "${name}"`))],
   ['POST', /^\/v1\/rooms\/([^/]+)$/, (host, raw, [name]) => {
     const room = host.store.room(name) ?? notFound(`room "${name}"`);
@@ -118,15 +162,10 @@ const ROUTES: [string, RegExp, Route][] = [
     host.roomChanged(updated);
     return roomJson(updated);
   }],
-  ['DELETE', /^\/v1\/rooms\/([^/]+)$/, (host, _body, [name]) => {
-    if (!host.store.deleteRoom(name)) notFound(`room "${name}"`);
-    host.roomDeleted(name);
-    return { deleted: true, name };
-  }],
+  ['DELETE', /^\/v1\/rooms\/([^/]+)$/, (host, _body, [name]) => deleteRoom(host, name)],
   ['POST', /^\/v1\/meeting-tokens$/, async (host, raw) => {
     const body = check(REST_BODIES['POST /v1/meeting-tokens'], raw, { root: 'body' });
-    const properties = tokenProperties(body.properties ?? {});
-    return { token: await signMeetingToken(properties, host.apiKey) };
+    return { token: await createToken(host, body.properties) };
   }],
   ['GET', /^\/v1\/call-types$/, (host) => {
     const data = host.store.callTypes();
@@ -140,7 +179,7 @@ const ROUTES: [string, RegExp, Route][] = [
       grants: dictionary(body.grants as CallType['grants'] | undefined),
       settings: mergeSettings(defaultSettings(), (body.settings ?? {}) as Partial<CallType['settings']>),
     };
-    if (!host.store.createCallType(type)) throw new HttpError(409, 'already-exists', `a call type named "${name}" already exists`);
+    if (!host.store.createCallType(type)) throw new CallcapsApiError(409, 'already-exists', `a call type named "${name}" already exists`);
     return type;
   }],
   ['GET', /^\/v1\/call-types\/([^/]+)$/, (host, _body, [name]) => host.store.callType(name) ?? notFound(`call type "${name}"`)],
@@ -189,18 +228,18 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 export async function handleRest(req: IncomingMessage, res: ServerResponse, url: URL, host: RestHost): Promise<void> {
   try {
     if (!hasApiKey(req.headers.authorization, host.apiKey)) {
-      throw new HttpError(401, 'authentication-error', 'missing or wrong API key: send "Authorization: Bearer $CALLCAPS_API_KEY"');
+      throw new CallcapsApiError(401, 'authentication-error', 'missing or wrong API key: send "Authorization: Bearer $CALLCAPS_API_KEY"');
     }
     const matches = ROUTES.filter(([, pattern]) => pattern.test(url.pathname));
     if (matches.length === 0) notFound(`${url.pathname}`);
     const route = matches.find(([method]) => method === req.method);
-    if (!route) throw new HttpError(405, 'method-not-allowed', `${req.method} is not allowed on ${url.pathname} (allowed: ${matches.map(([m]) => m).join(', ')})`);
+    if (!route) throw new CallcapsApiError(405, 'method-not-allowed', `${req.method} is not allowed on ${url.pathname} (allowed: ${matches.map(([m]) => m).join(', ')})`);
     const params = route[1].exec(url.pathname)!.slice(1).map(decodeURIComponent);
     const body = req.method === 'POST' || req.method === 'PUT' ? await readBody(req) : {};
     send(res, 200, await route[2](host, body, params, url.searchParams));
   } catch (error) {
-    if (error instanceof HttpError) send(res, error.status, { error: error.code, info: error.message });
-    else if (error instanceof Invalid) send(res, 400, { error: 'invalid-request-error', info: error.message });
+    // Invalid is a CallcapsApiError too (400, invalid-request-error).
+    if (error instanceof CallcapsApiError) send(res, error.status, { error: error.code, info: error.message });
     else if (error instanceof URIError) send(res, 400, { error: 'invalid-request-error', info: 'malformed path' });
     else {
       send(res, 500, { error: 'server-error', info: 'internal error' });

@@ -19,9 +19,25 @@ import {
 
 export { NAME, ROLE };
 
-/** Bad input; `message` says which field and why. */
-export class Invalid extends Error {
-  override readonly name = 'Invalid';
+/**
+ * A refusal of the REST API or of its JS twin on the server object
+ * (`createRoom`, `deleteRoom`, `createToken`…): the HTTP `status` REST answers
+ * with, the `code` of its `{ "error": code, "info": message }` body, and a
+ * `message` that says what was wrong.
+ */
+export class CallcapsApiError extends Error {
+  override name = 'CallcapsApiError';
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** Bad input (400, `invalid-request-error`); `message` says which field and why. */
+export class Invalid extends CallcapsApiError {
+  override name = 'Invalid';
+  constructor(message: string) {
+    super(400, 'invalid-request-error', message);
+  }
 }
 
 export type Json = Record<string, unknown>;
