@@ -7,12 +7,13 @@
  * (`createRoom`, `listRooms`, `deleteRoom`, `createToken`).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { readFileSync, type Stats } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, resolve, sep } from 'node:path';
-import { pipeline, type Duplex } from 'node:stream';
+import { extname, resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
+import compression from 'compression';
+import send from 'send';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_LINK_LOST } from 'callcaps/client';
 import type { CallType } from './call-types.js';
@@ -40,6 +41,14 @@ export type { Media, MediaOption, MediaOptions, MediaServerInfo, EmbeddedJanusOp
 export interface StaticMount {
   readonly path: string;
   readonly dir: string;
+  /**
+   * Seconds a browser may reuse a file without asking (`Cache-Control:
+   * max-age`). Default 0: it asks every time, and the file's ETag makes the
+   * answer a 304 when it has not changed.
+   */
+  readonly maxAge?: number;
+  /** Adds `immutable` to `Cache-Control` (for file names that change with their content). */
+  readonly immutable?: boolean;
 }
 
 /** The options of {@link createCallcapsHandler}: everything but where to listen. */
@@ -189,12 +198,6 @@ export interface CallcapsServer extends CallcapsApi {
   close(): Promise<void>;
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.json': 'application/json; charset=utf-8', '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.txt': 'text/plain; charset=utf-8',
-};
-
 /** Sent with every response, API and files alike. */
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
@@ -236,85 +239,87 @@ function inlineScriptHashes(html: string): string[] {
   return hashes;
 }
 
-/** Pages up to this size are read whole (to hash their inline scripts); anything larger is streamed. */
+/** Pages up to this size have their inline scripts hashed into their CSP; a larger page gets the policy without hashes. */
 const MAX_PAGE = 2 * 1024 * 1024;
 
-/** Opens `path` (or its `index.html` when it is a folder) without following it into a FIFO's wait. */
-async function openFile(path: string): Promise<{ handle: FileHandle; size: number; path: string } | undefined> {
-  for (const candidate of [path, join(path, 'index.html')]) {
-    let handle: FileHandle;
-    try {
-      handle = await open(candidate, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-    } catch {
-      return undefined;
-    }
-    let directory = false;
-    try {
-      const stat = await handle.stat();
-      if (stat.isFile()) return { handle, size: stat.size, path: candidate };
-      directory = stat.isDirectory();
-    } catch {
-      // Unreadable: treated as absent.
-    }
-    await handle.close().catch(() => {});
-    if (!directory) return undefined;
-  }
-  return undefined;
-}
-
 /**
- * Serves a file of a static mount. The file is opened once and read through
- * that descriptor (no race between a stat and an open); a download is piped
- * with `pipeline`, so an aborted or failed one destroys the read stream and
- * releases the file.
+ * The static files of the mounts, through `send` (ETag and Last-Modified with
+ * 304s, Cache-Control, ranges, HEAD; a download aborted or failing midway
+ * releases its file) and `compression` (gzip or brotli on the fly for
+ * compressible types, as the request accepts). Resolves true when one of the
+ * mounts answered, false when none has the file (nothing was written).
  */
-async function serveStatic(mounts: readonly StaticMount[], url: URL, req: IncomingMessage, res: ServerResponse, policy: string | false | undefined, log: Logger): Promise<boolean> {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  let pathname: string;
-  try {
-    pathname = decodeURIComponent(url.pathname);
-  } catch {
-    return false;
-  }
-  if (pathname.includes('\0')) return false;
-  for (const mount of mounts) {
-    const prefix = mount.path.endsWith('/') ? mount.path : `${mount.path}/`;
-    if (pathname !== mount.path && !pathname.startsWith(prefix)) continue;
-    const root = resolve(mount.dir);
-    const path = resolve(root, `.${pathname.slice(prefix.length - 1)}`);
-    if (path !== root && !path.startsWith(root + sep)) continue;
-    const file = await openFile(path);
-    if (!file) continue;
-    const type = TYPES[extname(file.path)] ?? 'application/octet-stream';
-    if (type.startsWith('text/html') && file.size <= MAX_PAGE) {
-      let page: Buffer;
-      try {
-        page = await file.handle.readFile();
-      } catch (error) {
-        log.warn('static file unreadable', { path: clip(pathname), err: error });
-        continue;
-      } finally {
-        await file.handle.close().catch(() => {});
-      }
-      if (policy === undefined) res.setHeader('content-security-policy', defaultPolicy(inlineScriptHashes(page.toString('utf8'))));
-      res.writeHead(200, { 'content-type': type, 'content-length': page.length });
-      res.end(req.method === 'HEAD' ? undefined : page);
-      return true;
+function createStatic(mounts: readonly StaticMount[], policy: string | false | undefined, log: Logger) {
+  /** The responses that are ours to compress (the `compression` filter; an app's response passing through is never). */
+  const ours = new WeakSet<ServerResponse>();
+  const compress = compression({ filter: (req, res) => ours.has(res as ServerResponse) && compression.filter(req, res) });
+  /** The CSP of each page by path, kept while its size and mtime stay. */
+  const pagePolicies = new Map<string, { size: number; mtimeMs: number; policy: string }>();
+  const pagePolicy = (path: string, stat: Stats): string => {
+    const known = pagePolicies.get(path);
+    if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs) return known.policy;
+    let hashes: string[] = [];
+    try {
+      if (stat.size <= MAX_PAGE) hashes = inlineScriptHashes(readFileSync(path, 'utf8'));
+    } catch (error) {
+      log.warn('static page unreadable for its CSP', { path: clip(path), err: error });
     }
-    res.writeHead(200, { 'content-type': type, 'content-length': file.size });
-    if (req.method === 'HEAD' || file.size === 0) {
-      await file.handle.close().catch(() => {});
-      res.end();
-      return true;
-    }
-    // Never more than the length announced, even if the file grew since.
-    const stream = file.handle.createReadStream({ start: 0, end: file.size - 1 });
-    pipeline(stream, res, (error) => {
-      if (error && (error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') log.warn('static download failed', { path: clip(pathname), err: error });
+    const page = defaultPolicy(hashes);
+    pagePolicies.set(path, { size: stat.size, mtimeMs: stat.mtimeMs, policy: page });
+    return page;
+  };
+
+  const tryMount = (mount: StaticMount, pathname: string, req: IncomingMessage, res: ServerResponse) =>
+    new Promise<boolean>((resolveServed) => {
+      const prefix = mount.path.endsWith('/') ? mount.path : `${mount.path}/`;
+      if (pathname !== mount.path && !pathname.startsWith(prefix)) return resolveServed(false);
+      const rest = pathname === mount.path ? '/' : pathname.slice(prefix.length - 1);
+      let special = false;
+      send(req, rest, { root: resolve(mount.dir), index: ['index.html'], dotfiles: 'ignore', maxAge: (mount.maxAge ?? 0) * 1000, immutable: mount.immutable ?? false })
+        .on('file', (_path: string, stat: Stats) => {
+          // A FIFO or device would hold a thread of the pool open until it is written to: never served.
+          if (stat.isFile()) return;
+          special = true;
+          res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+          res.end('not found');
+        })
+        .on('headers', (response: ServerResponse, path: string, stat: Stats) => {
+          ours.add(response);
+          if (policy === undefined && extname(path) === '.html') response.setHeader('content-security-policy', pagePolicy(path, stat));
+        })
+        .on('directory', (response: ServerResponse) => {
+          // A folder without its slash: redirected to it, so that the page's relative links resolve inside it.
+          const location = `${pathname}/${req.url?.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`;
+          response.writeHead(301, { location, 'content-length': 0 });
+          response.end();
+          resolveServed(true);
+        })
+        .on('error', (error: Error & { status?: number }) => {
+          if (special) return resolveServed(true);
+          if (ours.has(res)) {
+            // The file was found and its headers set, then reading it failed: that response is cut, the server goes on.
+            log.warn('static download failed', { path: clip(pathname), err: error });
+            res.destroy();
+            return resolveServed(true);
+          }
+          // Absent, hidden (a dotfile) or outside the root: not this mount's file.
+          if ((error.status ?? 500) < 500) return resolveServed(false);
+          log.warn('static file unreadable', { path: clip(pathname), err: error });
+          resolveServed(false);
+        })
+        .on('stream', () => resolveServed(true))
+        .on('end', () => resolveServed(true))
+        .pipe(res);
+      // A 304 or a HEAD ends without a stream.
+      res.once('finish', () => resolveServed(true));
     });
-    return true;
-  }
-  return false;
+
+  return async (url: URL, req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || mounts.length === 0) return false;
+    await new Promise<void>((next) => compress(req as never, res as never, () => next()));
+    for (const mount of mounts) if (await tryMount(mount, url.pathname, req, res)) return true;
+    return false;
+  };
 }
 
 /**
@@ -464,6 +469,7 @@ async function start(options: CallcapsHandlerOptions): Promise<Started> {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('not found');
   };
+  const serveStatic = createStatic(options.static ?? [], policy, log);
   const setHeaders = (res: ServerResponse, on: boolean) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) on ? res.setHeader(name, value) : res.removeHeader(name);
     if (basePolicy !== false) on ? res.setHeader('content-security-policy', basePolicy) : res.removeHeader('content-security-policy');
@@ -494,7 +500,7 @@ async function start(options: CallcapsHandlerOptions): Promise<Started> {
       handleRest(req, res, url, restHost).catch(failed);
       return;
     }
-    serveStatic(options.static ?? [], url, req, res, policy, log).then((served) => {
+    serveStatic(url, req, res).then((served) => {
       if (served) return;
       if (!next) return notFound(res);
       // Not ours: the app's own response carries none of our headers.

@@ -5,11 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { get, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { settle, startServer, type TestServer } from './helpers.js';
 
@@ -17,18 +18,26 @@ const PROC_FD = '/proc/self/fd';
 const openFds = () => readdirSync(PROC_FD).length;
 
 /** A GET without keep-alive, resolving with the response (body not read). */
-function request(url: string): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => get(url, { agent: false }, resolve).on('error', reject));
+function request(url: string, headers: Record<string, string> = {}): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => get(url, { agent: false, headers }, resolve).on('error', reject));
 }
 
-async function body(url: string): Promise<{ status: number; headers: IncomingMessage['headers']; text: string }> {
-  const res = await request(url);
+/** The response with its body as sent on the wire (not decompressed). */
+async function raw(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingMessage['headers']; bytes: Buffer }> {
+  const res = await request(url, headers);
   const chunks: Buffer[] = [];
   for await (const chunk of res) chunks.push(chunk as Buffer);
-  return { status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString() };
+  return { status: res.statusCode ?? 0, headers: res.headers, bytes: Buffer.concat(chunks) };
+}
+
+async function body(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingMessage['headers']; text: string }> {
+  const { status, headers: received, bytes } = await raw(url, headers);
+  return { status, headers: received, text: bytes.toString() };
 }
 
 const BROKEN = '/sys/class/net/lo/speed';
+/** A script worth compressing (well over compression's 1 KB threshold). */
+const SCRIPT = `export const lines = [\n${Array.from({ length: 400 }, (_, i) => `  'line ${i} of a module that compresses well',`).join('\n')}\n];\n`;
 const INLINE = "document.body.dataset.ran = 'yes';";
 
 describe('static files', () => {
@@ -39,9 +48,12 @@ describe('static files', () => {
     writeFileSync(join(dir, 'big.bin'), Buffer.alloc(32 * 1024 * 1024, 7));
     writeFileSync(join(dir, 'index.html'), `<!doctype html><title>x</title><script src="/app.js"></script><script>${INLINE}</script>`);
     writeFileSync(join(dir, 'app.js'), 'console.log(1);');
+    writeFileSync(join(dir, 'module.js'), SCRIPT);
+    mkdirSync(join(dir, 'hashed'));
+    writeFileSync(join(dir, 'hashed', 'bundle.3f2a.js'), SCRIPT);
     // A regular file by stat (4096 bytes) whose reads fail (EINVAL): a read error once the download started.
     if (existsSync(BROKEN)) symlinkSync(BROKEN, join(dir, 'broken.bin'));
-    t = await startServer({ static: [{ path: '/', dir }] });
+    t = await startServer({ static: [{ path: '/assets', dir: join(dir, 'hashed'), maxAge: 31_536_000, immutable: true }, { path: '/', dir }] });
   });
   after(async () => {
     await t.close();
@@ -112,5 +124,50 @@ describe('static files', () => {
     assert.ok(csp.includes(`'sha256-${hash}'`), csp);
     assert.ok(!/script-src[^;]*'unsafe-inline'/.test(csp), csp);
     assert.equal(headers['cross-origin-opener-policy'], 'same-origin');
+  });
+
+  it('answers a request that carries the ETag with 304 and no body; a changed file gets a new ETag', async () => {
+    const first = await body(`${t.server.url}/app.js`);
+    const etag = String(first.headers.etag);
+    assert.ok(etag.length > 2, 'an ETag');
+    assert.ok(first.headers['last-modified'], 'a Last-Modified');
+    assert.equal(first.headers['cache-control'], 'public, max-age=0', 'revalidated every time by default');
+    const again = await raw(`${t.server.url}/app.js`, { 'if-none-match': etag });
+    assert.equal(again.status, 304);
+    assert.equal(again.bytes.length, 0);
+    assert.equal(again.headers['x-content-type-options'], 'nosniff');
+    writeFileSync(join(dir, 'app.js'), 'console.log(2);');
+    utimesSync(join(dir, 'app.js'), new Date(), new Date(Date.now() + 5000));
+    const changed = await body(`${t.server.url}/app.js`, { 'if-none-match': etag });
+    assert.equal(changed.status, 200);
+    assert.equal(changed.text, 'console.log(2);');
+    assert.notEqual(changed.headers.etag, etag);
+    writeFileSync(join(dir, 'app.js'), 'console.log(1);');
+  });
+
+  it('a mount with maxAge and immutable lets browsers keep its files', async () => {
+    const { status, headers } = await body(`${t.server.url}/assets/bundle.3f2a.js`);
+    assert.equal(status, 200);
+    assert.equal(headers['cache-control'], 'public, max-age=31536000, immutable');
+  });
+
+  it('compresses with gzip or brotli as the request accepts, and sends the file as it is otherwise', async () => {
+    const gzip = await raw(`${t.server.url}/module.js`, { 'accept-encoding': 'gzip' });
+    assert.equal(gzip.headers['content-encoding'], 'gzip');
+    assert.match(String(gzip.headers.vary), /accept-encoding/i);
+    assert.ok(gzip.bytes.length < SCRIPT.length / 4, `${gzip.bytes.length} bytes for ${SCRIPT.length}`);
+    assert.equal(gunzipSync(gzip.bytes).toString(), SCRIPT);
+    const brotli = await raw(`${t.server.url}/module.js`, { 'accept-encoding': 'br, gzip' });
+    assert.equal(brotli.headers['content-encoding'], 'br');
+    assert.equal(brotliDecompressSync(brotli.bytes).toString(), SCRIPT);
+    const plain = await raw(`${t.server.url}/module.js`, { 'accept-encoding': 'identity' });
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.equal(plain.bytes.toString(), SCRIPT);
+    // The ETag still answers 304 when the compressed copy is asked for again.
+    const revalidated = await raw(`${t.server.url}/module.js`, { 'accept-encoding': 'gzip', 'if-none-match': String(gzip.headers.etag) });
+    assert.equal(revalidated.status, 304);
+    // A page keeps its CSP with its inline script's hash when compressed.
+    const page = await raw(`${t.server.url}/`, { 'accept-encoding': 'gzip' });
+    assert.match(String(page.headers['content-security-policy']), /'sha256-/);
   });
 });
