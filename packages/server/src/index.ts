@@ -31,6 +31,7 @@ export type { CallType, CallTypeSettings, Permission } from './call-types.js';
 export { PERMISSIONS, builtInCallTypes } from './call-types.js';
 export { POLICY, deriveFlags, type PolicyContext, type Rule } from './policy.js';
 export type { AuditEntry, Room } from './store.js';
+export { SchemaVersionError } from './store.js';
 export { CLOSE } from './rpc.js';
 export type { TokenProperties, RoomProperties } from './validate.js';
 export { CallcapsApiError } from './validate.js';

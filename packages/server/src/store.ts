@@ -31,33 +31,66 @@ export interface AuditEntry {
   detail: unknown;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS rooms (
-  name TEXT PRIMARY KEY,
-  id TEXT NOT NULL,
-  privacy TEXT NOT NULL,
-  properties TEXT NOT NULL,
-  created_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS call_types (
-  name TEXT PRIMARY KEY,
-  grants TEXT NOT NULL,
-  settings TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS audit_log (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  at INTEGER NOT NULL,
-  room TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  target TEXT,
-  action TEXT NOT NULL,
-  detail TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_log_room ON audit_log (room, id);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-`;
+/**
+ * The schema's history, in order: migration N (1-based) takes a database from
+ * `PRAGMA user_version` N-1 to N. A migration that shipped is never edited;
+ * a change is a new one at the end. Opening a database applies those it lacks,
+ * all in one transaction; a database from a newer server is refused.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: the tables. `IF NOT EXISTS` only here: databases from before versioning
+  // (user_version 0, tables present) are adopted as they are.
+  `
+  CREATE TABLE IF NOT EXISTS rooms (
+    name TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
+    privacy TEXT NOT NULL,
+    properties TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS call_types (
+    name TEXT PRIMARY KEY,
+    grants TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    room TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    target TEXT,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS audit_log_room ON audit_log (room, id);
+  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `,
+  // 2: GET /v1/rooms lists by creation: an index instead of a sort of every room.
+  `CREATE INDEX rooms_created ON rooms (created_at, name);`,
+];
+
+/** The database was written by a newer server (its schema version is past {@link MIGRATIONS}). */
+export class SchemaVersionError extends Error {
+  override name = 'SchemaVersionError';
+}
+
+/** Brings the database to the latest schema version, in one transaction that no other process can interleave with. */
+function migrate(db: Database.Database, path: string): void {
+  const apply = db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new SchemaVersionError(
+        `the database ${path} has schema version ${version}, newer than this server's ${MIGRATIONS.length}: ` +
+        'it was written by a newer @callcaps/server; run that version, or point CALLCAPS_DATA at another file',
+      );
+    }
+    for (let next = version; next < MIGRATIONS.length; next++) db.exec(MIGRATIONS[next]);
+    if (version !== MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
+  });
+  apply.immediate();
+}
 
 interface RoomRow { name: string; id: string; privacy: string; properties: string; created_at: number }
 interface CallTypeRow { name: string; grants: string; settings: string }
@@ -81,7 +114,12 @@ export class Store {
     this.#db = new Database(path);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma(`synchronous = ${synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
-    this.#db.exec(SCHEMA);
+    try {
+      migrate(this.#db, path);
+    } catch (error) {
+      this.#db.close();
+      throw error;
+    }
     const db = this.#db;
     this.#statements = {
       room: db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE name = ?'),
