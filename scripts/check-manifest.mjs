@@ -1,5 +1,5 @@
-// Fails when custom-elements.json is not what `npm run analyze` makes from the
-// current sources: the committed manifest must never be stale.
+// Fails when custom-elements.json (or the server's protocol.schema.json) is not
+// what `npm run analyze` makes from the current sources: never stale.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,3 +26,7 @@ console.log('custom-elements.json is current');
 // The README's element reference is generated from the manifest too.
 const readme = spawnSync(process.execPath, ['scripts/element-reference.mjs', '--check'], { stdio: 'inherit' });
 if (readme.status !== 0) process.exit(1);
+
+// The server package's JSON Schema of its protocol, from its TypeBox schemas.
+const schema = spawnSync(process.execPath, ['--conditions=callcaps-source', '--import', 'tsx', 'packages/server/scripts/protocol-schema.ts', '--check'], { stdio: 'inherit' });
+if (schema.status !== 0) process.exit(1);

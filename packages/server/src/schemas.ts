@@ -6,8 +6,10 @@
  * entries and a maximum key length, and nothing is deeper than its schema.
  * `call.message.send`'s free-form `data` is JSON bounded in depth.
  *
- * The fuzzer (test/server/fuzz.node.test.ts) generates its requests from these
- * same schemas, so a method or endpoint added here is fuzzed without more work.
+ * They ship as JSON Schema in schema/protocol.schema.json (written by
+ * `npm run analyze` from {@link protocolSchema}, checked for staleness); the
+ * fuzzer (test/fuzz.node.test.ts) generates its requests from that file, so a
+ * method or endpoint added here is fuzzed without more work.
  */
 import { Kind, Type, TypeRegistry, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
@@ -100,9 +102,9 @@ const kinds = <T extends string>(allowed: readonly T[]) =>
     'x-message': `{field} must be true, false or an array of: ${allowed.join(', ')}`,
   });
 
-/** JSON of at most `maxDepth` nested arrays and objects (a custom kind: JSON Schema cannot bound depth). */
+/** JSON of at most `maxDepth` nested arrays and objects (a custom kind: JSON Schema cannot bound depth, so its JSON Schema is any value, with the bound as `x-max-depth`). */
 export function boundedJson(maxDepth: number, options: Record<string, unknown> = {}): TSchema {
-  return Type.Unsafe<unknown>({ [Kind]: 'BoundedJson', maxDepth, ...options });
+  return Type.Unsafe<unknown>({ [Kind]: 'BoundedJson', 'x-max-depth': maxDepth, ...options });
 }
 
 /** Whether `value` is JSON no deeper than `maxDepth`; iterative, so any depth is safe to check. */
@@ -123,7 +125,7 @@ export function isBoundedJson(value: unknown, maxDepth: number): boolean {
 }
 
 if (!TypeRegistry.Has('BoundedJson')) {
-  TypeRegistry.Set<{ maxDepth: number }>('BoundedJson', (schema, value) => isBoundedJson(value, schema.maxDepth));
+  TypeRegistry.Set<{ 'x-max-depth': number }>('BoundedJson', (schema, value) => isBoundedJson(value, schema['x-max-depth']));
 }
 
 // ── Permissions (Daily, reference/000) ───────────────────────────────────────
@@ -335,3 +337,39 @@ export function compile(schema: TSchema): TypeCheck<TSchema> {
 
 /** Whether a value conforms (compiled; bounded work whatever the value). */
 export const conforms = (schema: TSchema, value: unknown): boolean => compile(schema).Check(value);
+
+// ── The shipped JSON Schema ──────────────────────────────────────────────────
+
+/** Where the shipped file says which of its `$defs` are what. */
+export interface ProtocolSchemaIndex {
+  /** REST endpoints with a body: `$defs[endpoint]` is the body. */
+  'x-rest-bodies': string[];
+  /** REST endpoints without one: `$defs[endpoint]` is the query string, as an object of strings. */
+  'x-rest-queries': string[];
+  /** JSON-RPC methods (requests to the server): `$defs[method]` is the `params`. */
+  'x-rpc-methods': string[];
+}
+
+/**
+ * Every schema above as one JSON Schema document (draft 2020-12): the REST
+ * bodies and queries by endpoint (`POST /v1/rooms`), every WebSocket method's
+ * params by method (`call.join`) and the shared shapes by name, under `$defs`.
+ * TypeBox's schemas are JSON Schema already; this only gathers them. The
+ * `x-` keywords are annotations (messages, fuzzing hints, the depth bound of
+ * free-form JSON) that a validator ignores.
+ */
+export function protocolSchema(): Record<string, unknown> & ProtocolSchemaIndex {
+  const shared = { Permissions, PermissionsUpdate, CanReceive, RoomProperties, RoomPropertiesUpdate, TokenProperties, Grants, SettingsUpdate };
+  // Through JSON: TypeBox's own markers are symbols and stay behind.
+  const plain = (schemas: Record<string, TSchema>) => JSON.parse(JSON.stringify(schemas)) as Record<string, unknown>;
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://unpkg.com/@callcaps/server/schema/protocol.schema.json',
+    title: 'callcaps protocol',
+    description: 'What the callcaps reference server accepts: REST bodies and queries (by endpoint) and JSON-RPC params over the WebSocket /v1/ws (by method), under $defs. Generated from the server\'s TypeBox schemas; do not edit.',
+    'x-rest-bodies': Object.keys(REST_BODIES),
+    'x-rest-queries': Object.keys(REST_QUERIES),
+    'x-rpc-methods': Object.keys(RPC_PARAMS),
+    $defs: { ...plain(shared), ...plain(REST_BODIES), ...plain(REST_QUERIES), ...plain(RPC_PARAMS) },
+  };
+}

@@ -115,7 +115,7 @@ function explain(schema: TSchema, value: unknown, field: string, root: string): 
       if (value.length < schema.minLength || value.length > schema.maxLength) return `${name} must be ${schema.minLength}–${schema.maxLength} characters long`;
       return `${name} has invalid characters (expected ${schema.pattern})`;
     case 'Literal': return `${name} must be ${quote(schema.const)}`;
-    case 'BoundedJson': return `${name} must be JSON nested at most ${schema.maxDepth} levels deep`;
+    case 'BoundedJson': return `${name} must be JSON nested at most ${schema['x-max-depth']} levels deep`;
     case 'Union': {
       const options = literals(schema);
       if (options) return custom ? fill(custom, name, value) : `${name} must be one of: ${options.join(', ')}`;

@@ -20,9 +20,14 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ENDPOINTS as API_ENDPOINTS } from '../src/rest.js';
 import { METHODS } from '../src/rpc.js';
-import { Grants, Permissions, PermissionsUpdate, REST_BODIES, REST_QUERIES, RoomProperties, RPC_PARAMS, conforms } from '../src/schemas.js';
+import { Grants, Permissions, PermissionsUpdate, RoomProperties, conforms } from '../src/schemas.js';
 import { joined, RpcClient, settle, startServer, type TestServer } from './helpers.js';
-import { arbitrary, bind, PROTO_NAMES, toJson, type Pools } from './schema-arbitrary.js';
+import { arbitrary, bind, PROTOCOL, PROTO_NAMES, toJson, type Pools } from './schema-arbitrary.js';
+
+// Requests are generated from the JSON Schema the package ships, as a client author would read it.
+const RPC_METHODS = PROTOCOL['x-rpc-methods'];
+const REST_BODIES = new Set(PROTOCOL['x-rest-bodies']);
+const schemaOf = (name: string) => PROTOCOL.$defs[name];
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const RPC_RUNS = Number(process.env.FUZZ_RUNS ?? 200);
@@ -91,7 +96,7 @@ describe(`fuzz: every JSON-RPC method from its schema, by a guest, a moderator a
   after(() => t.close());
 
   it('covers every method of METHODS with a schema', () => {
-    assert.deepEqual(Object.keys(RPC_PARAMS).sort(), Object.keys(METHODS).sort());
+    assert.deepEqual([...RPC_METHODS].sort(), Object.keys(METHODS).sort());
   });
 
   /** What an owner who joins now sees: the room and every visible member. */
@@ -105,9 +110,9 @@ describe(`fuzz: every JSON-RPC method from its schema, by a guest, a moderator a
   }
 
   const command = fc.tuple(
-    fc.constantFrom(...Object.keys(RPC_PARAMS)),
+    fc.constantFrom(...RPC_METHODS),
     fc.nat(),
-  ).chain(([method]) => fc.tuple(fc.constant(method), arbitrary(RPC_PARAMS[method as keyof typeof RPC_PARAMS], pools)));
+  ).chain(([method]) => fc.tuple(fc.constant(method), arbitrary(schemaOf(method), pools)));
 
   it('never exits, never answers -32603, answers every request, and leaves only what the sender may change', { timeout: 120_000 }, async () => {
     let requests = 0;
@@ -211,7 +216,7 @@ describe(`fuzz: every REST endpoint from its schema (seed ${SEED})`, () => {
     { weight: 2, arbitrary: fc.constantFrom(...PROTO_NAMES) },
     { weight: 1, arbitrary: fc.constantFrom('%', '%E0%A4%A', '..', 'a%2Fb', 'x'.repeat(2000), '%00', 'a b') },
   );
-  const ENDPOINTS = [...Object.keys(REST_BODIES), ...Object.keys(REST_QUERIES)];
+  const ENDPOINTS = [...PROTOCOL['x-rest-bodies'], ...PROTOCOL['x-rest-queries']];
 
   before(async () => {
     t = await startServer({ rateLimit: { burst: 1e9, perSecond: 1e9 }, heartbeatInterval: 0 });
@@ -225,8 +230,8 @@ describe(`fuzz: every REST endpoint from its schema (seed ${SEED})`, () => {
 
   const request = fc.constantFrom(...ENDPOINTS).chain((endpoint) => {
     const [method, path] = endpoint.split(' ');
-    const body = Object.hasOwn(REST_BODIES, endpoint) ? arbitrary(REST_BODIES[endpoint as keyof typeof REST_BODIES], pools) : fc.constant(undefined);
-    const query = endpoint === 'GET /v1/audit-log' ? arbitrary(REST_QUERIES['GET /v1/audit-log'], pools) : fc.constant({});
+    const body = REST_BODIES.has(endpoint) ? arbitrary(schemaOf(endpoint), pools) : fc.constant(undefined);
+    const query = endpoint === 'GET /v1/audit-log' ? arbitrary(schemaOf('GET /v1/audit-log'), pools) : fc.constant({});
     return fc.record({ method: fc.constant(method), path: fc.constant(path), name: names, body, query });
   });
 

@@ -1,13 +1,20 @@
 /**
- * fast-check arbitraries generated from the server's TypeBox schemas (the
- * subset schemas.ts uses): valid values, and at every node now and then a
+ * fast-check arbitraries generated from the server's JSON Schema as shipped
+ * (schema/protocol.schema.json; the subset of JSON Schema that schemas.ts
+ * emits): valid values, and at every node now and then a
  * hostile one instead — a wrong type, a value nested thousands of levels
  * deep, a huge string, list or map, or prototype names (`__proto__`,
  * `constructor`, `toString`…) as keys and strings.
  */
-import { Kind, OptionalKind, type TSchema } from '@sinclair/typebox';
+import { readFileSync } from 'node:fs';
 import fc, { type Arbitrary } from 'fast-check';
-import type { FuzzHint, KeySpec } from '../src/schemas.js';
+import type { FuzzHint, KeySpec, ProtocolSchemaIndex } from '../src/schemas.js';
+
+/** A JSON Schema node of the shipped file. */
+export type JsonSchema = Record<string, any>;
+
+/** The shipped file, as a user of the package reads it. */
+export const PROTOCOL = JSON.parse(readFileSync(new URL('../schema/protocol.schema.json', import.meta.url), 'utf8')) as ProtocolSchemaIndex & { $defs: Record<string, JsonSchema> };
 
 export const PROTO_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype', 'isPrototypeOf'] as const;
 
@@ -63,12 +70,12 @@ export const hostile: Arbitrary<unknown> = fc.oneof(
 );
 
 /** One arbitrary for a schema: valid most of the time, hostile at any node with probability about 1/(1 + `calm`). */
-export function arbitrary(schema: TSchema, pools: Pools = {}, calm = 6): Arbitrary<unknown> {
+export function arbitrary(schema: JsonSchema, pools: Pools = {}, calm = 6): Arbitrary<unknown> {
   const valid = validOf(schema, pools, calm);
   return fc.oneof({ weight: calm, arbitrary: valid }, { weight: 1, arbitrary: hostile });
 }
 
-function stringOf(schema: TSchema, pools: Pools): Arbitrary<string> {
+function stringOf(schema: JsonSchema, pools: Pools): Arbitrary<string> {
   const min = schema.minLength ?? 0;
   const max = Math.min(schema.maxLength ?? 64, 200);
   const random = schema.pattern
@@ -96,23 +103,32 @@ function keyOf(spec: KeySpec, pools: Pools): Arbitrary<string> {
   );
 }
 
-function validOf(schema: TSchema, pools: Pools, calm: number): Arbitrary<unknown> {
-  switch (schema[Kind]) {
-    case 'Boolean': return fc.boolean();
-    case 'Integer': return fc.integer({ min: schema.minimum ?? -1e9, max: schema.maximum ?? 1e9 });
-    case 'Number': return fc.double({ min: schema.minimum, max: schema.maximum, noNaN: true });
-    case 'Null': return fc.constant(null);
+/** What a node is, from its JSON Schema keywords. */
+function kindOf(schema: JsonSchema): string {
+  if ('const' in schema) return 'Literal';
+  if (schema.anyOf) return 'Union';
+  if (schema['x-max-depth'] !== undefined) return 'BoundedJson';
+  if (schema.type === 'object') return schema.patternProperties ? 'Record' : 'Object';
+  return String(schema.type);
+}
+
+function validOf(schema: JsonSchema, pools: Pools, calm: number): Arbitrary<unknown> {
+  switch (kindOf(schema)) {
+    case 'boolean': return fc.boolean();
+    case 'integer': return fc.integer({ min: schema.minimum ?? -1e9, max: schema.maximum ?? 1e9 });
+    case 'number': return fc.double({ min: schema.minimum, max: schema.maximum, noNaN: true });
+    case 'null': return fc.constant(null);
     case 'Literal': return fc.constant(schema.const);
-    case 'String': return stringOf(schema, pools);
-    case 'Union': return fc.oneof(...(schema.anyOf as TSchema[]).map((b) => arbitrary(b, pools, calm)));
-    case 'Array': {
+    case 'string': return stringOf(schema, pools);
+    case 'Union': return fc.oneof(...(schema.anyOf as JsonSchema[]).map((b) => arbitrary(b, pools, calm)));
+    case 'array': {
       const min = schema.minItems ?? 0;
-      return fc.array(arbitrary(schema.items as TSchema, pools, calm), { minLength: min, maxLength: Math.max(min, Math.min(schema.maxItems ?? 6, 6)) });
+      return fc.array(arbitrary(schema.items as JsonSchema, pools, calm), { minLength: min, maxLength: Math.max(min, Math.min(schema.maxItems ?? 6, 6)) });
     }
     case 'Object': {
-      const properties = schema.properties as Record<string, TSchema>;
+      const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
       const model = Object.fromEntries(Object.entries(properties).map(([k, s]) => [k, arbitrary(s, pools, calm)]));
-      const requiredKeys = Object.keys(properties).filter((k) => properties[k][OptionalKind] !== 'Optional');
+      const requiredKeys = (schema.required ?? []) as string[];
       const record = fc.record(model, { requiredKeys });
       // Now and then an unknown field, often a prototype name.
       return fc.oneof(
@@ -121,10 +137,10 @@ function validOf(schema: TSchema, pools: Pools, calm: number): Arbitrary<unknown
       );
     }
     case 'Record': {
-      const [value] = Object.values(schema.patternProperties as Record<string, TSchema>);
+      const [value] = Object.values(schema.patternProperties as Record<string, JsonSchema>);
       return fc.dictionary(keyOf(schema['x-key'] as KeySpec, pools), arbitrary(value, pools, calm), { maxKeys: 4 });
     }
     case 'BoundedJson': return fc.jsonValue({ maxDepth: 4 });
-    default: throw new Error(`no arbitrary for schema kind ${String(schema[Kind])}`);
+    default: throw new Error(`no arbitrary for the schema ${JSON.stringify(schema).slice(0, 200)}`);
   }
 }
