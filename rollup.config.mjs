@@ -13,7 +13,7 @@ const compile = () =>
     tsconfig: './tsconfig.json',
     filterRoot: '.',
     include: ['src/**/*.ts'],
-    exclude: ['src/server/**', 'src/adapters/livekit-server/**'],
+    exclude: ['src/adapters/livekit-server/**'],
     declaration: false,
     declarationMap: false,
     outDir: 'dist',

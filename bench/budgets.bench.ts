@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { Store } from '../src/server/store.js';
+import { Store } from '../packages/server/src/store.js';
 
 const SENDERS = 20;
 const SECONDS = 5;
@@ -55,7 +55,7 @@ async function joinRoom(url: string, name: string): Promise<{ ws: WebSocket; id:
 /** One run against a fresh server child: the memory series and when the stalled member dropped. */
 async function stalled(options: Record<string, unknown>): Promise<{ base: number; series: { at: number; used: number }[]; cutAt: number | null; sent: number }> {
   const child = fork(new URL('./server-child.ts', import.meta.url), {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    execArgv: ['--conditions=callcaps-source', '--import', 'tsx', '--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, CALLCAPS_BENCH_OPTIONS: JSON.stringify({ rateLimit: { burst: 60, perSecond: 30 }, ...options }) },
   });

@@ -15,7 +15,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { findJanus } from '../src/server/media/janus-process.js';
+import { findJanus } from '../packages/server/src/media/janus-process.js';
 import { startDemo, type Demo, type Person } from '../test/e2e/harness.js';
 
 const ROUNDS = Number(process.env.MBB_ROUNDS ?? 5);

@@ -2,7 +2,7 @@
  * The server side of bench/media.bench.ts, in its own process so that its CPU
  * time is its own: the callcaps server with an embedded Janus.
  */
-import { createServer, silentLogger } from '../src/server/index.js';
+import { createServer, silentLogger } from '@callcaps/server';
 
 const server = await createServer({
   port: 0, dataPath: ':memory:', apiKey: 'bench-key', logger: silentLogger, media: 'auto', rateLimit: { burst: 1e6, perSecond: 1e6 },

@@ -17,10 +17,10 @@ import { readFileSync } from 'node:fs';
 import Janode from 'janode';
 import VideoRoomPlugin from 'janode/plugins/videoroom';
 import { WebSocket } from 'ws';
-import { findJanus, JanusProcess } from '../src/server/media/janus-process.js';
-import { silentLogger } from '../src/server/log.js';
-import { offer } from '../test/server/media/fixtures.js';
-import { FakePublisher, FakeReceiver } from '../test/server/media/peer.js';
+import { findJanus, JanusProcess } from '../packages/server/src/media/janus-process.js';
+import { silentLogger } from '../packages/server/src/log.js';
+import { offer } from '../packages/server/test/media/fixtures.js';
+import { FakePublisher, FakeReceiver } from '../packages/server/test/media/peer.js';
 
 Janode.Logger.setLevel('none');
 
@@ -107,7 +107,7 @@ export async function run(): Promise<void> {
   }
   console.log(`  Janus start (spawn → answers create/attach)       ${summary(starts)}`);
 
-  const child = fork(new URL('./media-child.ts', import.meta.url), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(new URL('./media-child.ts', import.meta.url), { execArgv: ['--conditions=callcaps-source', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = await new Promise<{ url: string; wsUrl: string; janus: { pid: number; url: string; apiSecret: string; adminKey: string } }>((resolve) => child.once('message', (m) => resolve(m as any)));
   const serverCpu = () => new Promise<number>((resolve) => {
     child.once('message', (m) => resolve((m as { cpu: number }).cpu));

@@ -5,7 +5,7 @@
  * beyond the defaults come as JSON in `CALLCAPS_BENCH_OPTIONS`.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
-import { createServer, silentLogger } from '../src/server/index.js';
+import { createServer, silentLogger } from '@callcaps/server';
 
 // Every client of the benchmarks comes from loopback: no limit per address. Other options from the parent (JSON).
 const server = await createServer({

@@ -41,7 +41,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function start(): Promise<Child & { ask<T>(what: string): Promise<T>; rest(path: string, body: unknown): Promise<any>; stop(): Promise<void> }> {
-  const child = fork(new URL('./server-child.ts', import.meta.url), { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(new URL('./server-child.ts', import.meta.url), { execArgv: ['--conditions=callcaps-source', '--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = await new Promise<Omit<Child, 'process'>>((resolve) => child.once('message', (m) => resolve(m as Omit<Child, 'process'>)));
   return {
     ...ready,

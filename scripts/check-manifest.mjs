@@ -1,6 +1,7 @@
 // Fails when custom-elements.json, or a file made from it (the framework
-// typings of types/, the editor data), is not what `npm run analyze` makes from
-// the current sources: the committed files must never be stale.
+// typings of types/, the editor data, the README's element reference), the
+// server's protocol.schema.json or the README's CDN snippet is not what
+// `npm run analyze` makes from the current sources: never stale.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,3 +41,7 @@ if (readme.status !== 0) process.exit(1);
 // So is its CDN snippet's integrity hash, from the build.
 const cdn = spawnSync(process.execPath, ['scripts/readme-cdn.mjs', '--check'], { stdio: 'inherit' });
 if (cdn.status !== 0) process.exit(1);
+
+// The server package's JSON Schema of its protocol, from its TypeBox schemas.
+const schema = spawnSync(process.execPath, ['--conditions=callcaps-source', '--import', 'tsx', 'packages/server/scripts/protocol-schema.ts', '--check'], { stdio: 'inherit' });
+if (schema.status !== 0) process.exit(1);

@@ -15,7 +15,7 @@ const bundles = [
   'adapters/livekit.iife.js', 'adapters/stream.iife.js', 'adapters/daily.iife.js', 'adapters/signalwire.iife.js',
 ];
 const modules = readdirSync('dist', { recursive: true })
-  .filter((file) => file.endsWith('.js') && !file.endsWith('.iife.js') && !bundles.includes(file) && !file.startsWith('server') && !file.startsWith(join('adapters', 'livekit-server')))
+  .filter((file) => file.endsWith('.js') && !file.endsWith('.iife.js') && !bundles.includes(file) && !file.startsWith(join('adapters', 'livekit-server')))
   .map((file) => join('dist', file));
 
 let over = false;

@@ -10,14 +10,16 @@ import { join } from 'node:path';
 const newest = (dir) =>
   readdirSync(dir, { recursive: true }).reduce((max, file) => Math.max(max, statSync(join(dir, file)).mtimeMs), 0);
 
-const outputs = ['dist/server/index.js', 'dist/callcaps.iife.js'];
-const built = outputs.every(existsSync) && Math.min(...outputs.map((file) => statSync(file).mtimeMs)) >= newest('src');
+// callcaps (src/ → dist/) and the server package (packages/server/src/ → packages/server/dist/).
+const outputs = ['packages/server/dist/index.js', 'dist/callcaps.iife.js'];
+const built = outputs.every(existsSync) && Math.min(...outputs.map((file) => statSync(file).mtimeMs)) >= Math.max(newest('src'), newest('packages/server/src'));
 if (!built) {
   console.log('Building (the sources are newer than dist/)…');
   if (spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 }
 
-const { createServer } = await import('../dist/server/index.js');
+// The server package through its workspace link (node_modules/@callcaps/server), as a user imports it.
+const { createServer } = await import('@callcaps/server');
 const { DEMO_ROOMS } = await import('./demo-rooms.mjs');
 
 const server = await createServer({
@@ -42,27 +44,17 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-async function api(method, path, body) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
-    body: body && JSON.stringify(body),
-  });
-  const json = await response.json();
-  if (!response.ok && response.status !== 404) throw new Error(`${method} ${path}: ${json.error} ${json.info}`);
-  return { status: response.status, json };
-}
-
 const base = `http://localhost:${server.port}/`;
 console.log(`\ncallcaps demo on ${base}  (playground: ${base}playground.html)`);
 if (server.apiKeyGenerated) console.log(`API key (set CALLCAPS_API_KEY to choose one): ${server.apiKey}`);
 
+// Through the server's JS API (the same code as REST's POST /v1/rooms).
+const existing = new Set((await server.listRooms()).map((room) => room.name));
 for (const room of DEMO_ROOMS) {
-  const existing = await api('GET', `/v1/rooms/${room.name}`);
   const { title, ...definition } = room;
-  if (existing.status === 404) await api('POST', '/v1/rooms', definition);
+  if (!existing.has(room.name)) await server.createRoom(definition);
   const owner = await server.createToken({ room_name: room.name, is_owner: true, user_name: 'Owner' });
-  console.log(`\n${title} (${room.name}${existing.status === 404 ? ', created' : ', reused'})`);
+  console.log(`\n${title} (${room.name}${existing.has(room.name) ? ', reused' : ', created'})`);
   console.log(`  owner:       ${base}?room=${room.name}#t=${owner}`);
   console.log(`  participant: ${base}?room=${room.name}`);
 }

@@ -36,9 +36,10 @@ function suite(name, command, args, countsFile) {
   rows.push({ name, passed, failed });
 }
 
+// The tests of callcaps (test/) and of the server package (packages/server/test/).
+const TEST_DIRS = ['test', join('packages', 'server', 'test')];
 const testFiles = (suffix) =>
-  readdirSync('test', { recursive: true })
-    .map((file) => join('test', file))
+  TEST_DIRS.flatMap((dir) => readdirSync(dir, { recursive: true }).map((file) => join(dir, file)))
     .filter((file) => file.endsWith(suffix))
     .sort();
 
@@ -48,7 +49,8 @@ const built = check('build', 'npm', ['run', '--silent', 'build']);
 /** Node's test runner over some files, counted into OUT/NAME-counts.json. */
 const nodeSuite = (name, files) =>
   suite(name, process.execPath, [
-    '--import', 'tsx',
+    // callcaps/client and @callcaps/server resolve to their TypeScript sources (package.json "exports").
+    '--conditions=callcaps-source', '--import', 'tsx',
     '--test', '--test-concurrency=1',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=./scripts/node-counting-reporter.mjs', `--test-reporter-destination=${OUT}/${name}-counts.json`,

@@ -7,7 +7,7 @@
 import { after, before } from 'node:test';
 import { WebSocket } from 'ws';
 import { connect, type Call } from '../../src/core.js';
-import { joined, startServer, type TestServer } from '../server/helpers.js';
+import { joined, startServer, type TestServer } from '../../packages/server/test/helpers.js';
 import { until } from '../client/observe.js';
 import { conformance, type Fixture } from './conformance.js';
 

@@ -4,7 +4,7 @@ import { firstValueFrom } from 'rxjs';
 import { record, until } from './observe.js';
 import { WebSocket } from 'ws';
 import { CapabilityError, ServerError, connect, type Call, type ConnectOptions } from '../../src/core.js';
-import { joined, startServer, type TestServer } from '../server/helpers.js';
+import { joined, startServer, type TestServer } from '../../packages/server/test/helpers.js';
 
 const options = (room: string, extra: Partial<ConnectOptions> = {}): ConnectOptions => ({
   room, WebSocket, reconnect: { min: 20, max: 200 }, ...extra,

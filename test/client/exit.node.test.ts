@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { afterEach, describe, it } from 'node:test';
 import { startProxy, type Proxy } from './proxy.js';
-import { startServer, type TestServer } from '../server/helpers.js';
+import { startServer, type TestServer } from '../../packages/server/test/helpers.js';
 
 /** Generous: a loaded machine starts tsx slowly. The bot's own waits are far shorter. */
 const EXIT_BOUND = 30_000;

@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ConnectionError, connect, type Call, type ConnectionErrorCode, type ConnectOptions } from '../../src/core.js';
-import { joined, settle, startServer, type TestServer } from '../server/helpers.js';
+import { joined, settle, startServer, type TestServer } from '../../packages/server/test/helpers.js';
 import { record, until } from './observe.js';
 import { startProxy, type Proxy } from './proxy.js';
 

@@ -9,7 +9,7 @@ import { firstValueFrom } from 'rxjs';
 import { record, until } from './observe.js';
 import { WebSocket } from 'ws';
 import { can, connect, type Call, type ConnectOptions, type Member } from '../../src/core.js';
-import { joined, settle, startServer, type TestServer } from '../server/helpers.js';
+import { joined, settle, startServer, type TestServer } from '../../packages/server/test/helpers.js';
 
 const GRACE = 1000;
 

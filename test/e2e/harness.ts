@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import { DEMO_ROOMS } from '../../scripts/demo-rooms.mjs';
-import { createServer, silentLogger, type CallcapsServer } from '../../src/server/index.js';
+import { createServer, silentLogger, type CallcapsServer } from '@callcaps/server';
 
 const SCREENSHOTS = join('test-output', 'screenshots');
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { findJanus } from '../../src/server/media/janus-process.js';
+import { findJanus } from '../../packages/server/src/media/janus-process.js';
 import { axeViolations, fromRowMenu, screenshot, startDemo, type Demo, type Person } from './harness.js';
 
 const HAVE_JANUS = findJanus().path !== null;
