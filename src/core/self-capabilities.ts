@@ -1,4 +1,5 @@
-import { BehaviorSubject, distinctUntilChanged, map, type Observable } from 'rxjs';
+import { BehaviorSubject, type Observable } from 'rxjs';
+import { derive } from './state.js';
 import {
   CAPABILITY_FIELDS,
   NO_CAPABILITIES,
@@ -68,10 +69,7 @@ class SelfCapabilitiesBase {
   private field$(field: CapabilityField): Observable<unknown> {
     let field$ = this.#fields.get(field);
     if (!field$) {
-      field$ = this.#state.pipe(
-        map((state) => state[field]),
-        distinctUntilChanged(sameValue),
-      );
+      field$ = derive(this.#state, (state) => state[field]);
       this.#fields.set(field, field$);
     }
     return field$;

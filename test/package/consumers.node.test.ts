@@ -8,25 +8,19 @@
 // repository's devDependencies, linked into the consumer: only callcaps
 // itself is installed from the tarball.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { consumerProject, pack, ROOT, run, write } from './pack.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 /** The framework tooling, linked from the repository's node_modules. */
 const LINKED = ['typescript', '@types/react', 'preact', 'solid-js', 'vue', 'vue-tsc', 'svelte', 'svelte-check'];
 
 let work: string;
 let consumer: string;
-
-function run(command: string, args: string[], cwd: string) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
-  if (result.error) throw result.error;
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
 
 type Result = { status: number | null; output: string };
 
@@ -45,13 +39,6 @@ function bin(pkg: string, name: string, args: string[], cwd: string): Promise<Re
     child.on('error', fail);
     child.on('close', (status) => done({ status, output }));
   });
-}
-
-function write(dir: string, files: Record<string, string>) {
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
 }
 
 /** Lines of `file` marked `// error` (or `<!-- error -->`): each must fail, and nothing else may. */
@@ -95,22 +82,9 @@ const tscErrors = (output: string, dir: string) =>
 
 before(() => {
   work = mkdtempSync(join(tmpdir(), 'callcaps-consumers-'));
-  const packed = run('npm', ['pack', '--json', '--pack-destination', work], ROOT);
-  assert.equal(packed.status, 0, packed.output);
-  const [{ filename }] = JSON.parse(packed.output.slice(packed.output.indexOf('[')));
   consumer = join(work, 'app');
-  write(consumer, { 'package.json': JSON.stringify({ name: 'consumer', private: true, type: 'module' }) });
   // --ignore-scripts: nothing of the consumer's needs to run; the lockfile still marks install scripts.
-  const installed = run(
-    'npm',
-    ['install', join(work, filename), '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'],
-    consumer,
-  );
-  assert.equal(installed.status, 0, installed.output);
-  for (const pkg of LINKED) {
-    mkdirSync(dirname(join(consumer, 'node_modules', pkg)), { recursive: true });
-    symlinkSync(join(ROOT, 'node_modules', pkg), join(consumer, 'node_modules', pkg), 'dir');
-  }
+  consumerProject(consumer, [pack(work)], LINKED, ['--ignore-scripts']);
 });
 
 after(() => {

@@ -1,5 +1,6 @@
 import { html, LitElement, nothing, type CSSResultGroup, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { BehaviorSubject, map, type Observable } from 'rxjs';
+import { BehaviorSubject, type Observable } from 'rxjs';
+import { derive } from '../../core/state.js';
 import { NO_CAPABILITIES, type CallCapabilitiesState } from '../../core/capabilities.js';
 import type { Call, ConnectionState } from '../../core/call.js';
 import type { SelfCapabilities } from '../../core/self-capabilities.js';
@@ -218,7 +219,7 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
       this._known.source = source.known$;
     } else {
       this._capabilities.source = source;
-      this._known.source = source.pipe(map(() => true));
+      this._known.source = derive(source, () => true);
     }
     this._connection.source = this.call ? this.call.connection$ : NO_CALL_CONNECTION;
     this.#last = NO_CAPABILITIES;
