@@ -61,6 +61,12 @@ export interface Member {
   readonly joined_at: number;
   /** True while the member's connection is lost and the server keeps its place for it to resume; absent otherwise. */
   readonly reconnecting?: boolean;
+  /**
+   * Who last muted this member's audio or video: a member id, the member's own
+   * when it muted itself. The reference server sets it; absent where a
+   * platform does not say (the elements then guess from their own actions).
+   */
+  readonly muted_by?: string;
 }
 
 /** Someone knocking at a private or locked room. */

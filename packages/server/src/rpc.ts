@@ -6,7 +6,7 @@
  */
 import type { WebSocket } from 'ws';
 import { can } from 'callcaps/client';
-import { mayActOn, type MemberAction, type PermissionsUpdate, type RequestKind } from 'callcaps/client';
+import { mayActOn, type Member, type MemberAction, type PermissionsUpdate, type RequestKind } from 'callcaps/client';
 import { TokenError, verifyMeetingToken } from './auth.js';
 import { CODES, LiveCall, randomId, RpcError, Session, type Identity, type MemberPage, type Wire } from './live.js';
 import { administers, applies, JOIN_RULE, mergePermissions } from './policy.js';
@@ -127,7 +127,8 @@ const mute = (muted: boolean): Handler => (s, params, host) => {
     // Unmuting someone else: they must be allowed to send it.
     for (const c of list) if (!can(t.caps, `self.mute.${c}.off`)) fail(CODES.forbidden, `forbidden: that member may not send ${c}`);
   }
-  const patch = Object.fromEntries(list.map((c) => [`${c}_muted`, muted]));
+  // muted_by: so that the muted member's UI can tell a host's mute from its own (the page's, a shortcut's).
+  const patch: Partial<Member> = Object.fromEntries([...list.map((c) => [`${c}_muted`, muted]), ...(muted ? [['muted_by', s.member.id]] : [])]);
   call.update(t, patch);
   if (t !== s) host.audit(call, s, t, muted ? 'member.mute' : 'member.unmute', { channels: list });
   return {};

@@ -255,9 +255,12 @@ describe('the call protocol', () => {
     await mod.c.request('call.mute', { member_id: user.id, channels: ['audio'] });
     const muted = await user.c.next('member.updated', (p) => p.member.audio_muted);
     assert.equal(muted.member.video_muted, false);
+    assert.equal(muted.member.muted_by, mod.id, 'who muted, so that the UI can tell a host\'s mute from its own');
     assert.equal(await mod.c.refused('call.unmute', { member_id: user.id, channels: ['audio'] }), 4403);
     await host.c.request('call.unmute', { member_id: user.id, channels: ['audio'] });
     await user.c.next('member.updated', (p) => !p.member.audio_muted);
+    await user.c.request('call.mute', { channels: ['video'] });
+    assert.equal((await user.c.next('member.updated', (p) => p.member.video_muted)).member.muted_by, user.id);
     assert.equal(await mod.c.refused('call.mute', { member_id: host.id, channels: ['audio'] }), 4403);
     assert.equal(await mod.c.refused('call.member.remove', { member_id: host.id }), 4403);
     assert.equal(await mod.c.refused('call.member.update', { member_id: host.id, permissions: { hasPresence: false } }), 4403);

@@ -452,8 +452,10 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
       }
       if (seen.asked.some((kind) => !asked.includes(kind) && !HOLDS[kind](caps, self))) notes.push(t.declined);
       if (!notes.length) {
-        if (!before.audio_muted && self.audio_muted && !this.#own.has('audio')) notes.push(t.mutedByHost);
-        if (!before.video_muted && self.video_muted && !this.#own.has('video')) notes.push(t.videoStoppedByHost);
+        // The server says who muted (muted_by); where it does not, a mute these controls did not make is a host's.
+        const byOther = (channel: string) => (self.muted_by ? self.muted_by !== self.id : !this.#own.has(channel));
+        if (!before.audio_muted && self.audio_muted && byOther('audio')) notes.push(t.mutedByHost);
+        if (!before.video_muted && self.video_muted && byOther('video')) notes.push(t.videoStoppedByHost);
       }
     }
     if (before !== self) this.#own.clear();

@@ -51,6 +51,18 @@ describe('<call-controls> notices', () => {
     expect(shown.length).to.equal(2);
   });
 
+  it('where the call says who muted (muted_by), a mute the page made itself is no news, a host\'s is', async () => {
+    const { status, shown, update } = await setup();
+    // The page called call.mute() directly: not through these controls, yet the participant's own.
+    await update({ audio_muted: true, muted_by: 'me' });
+    expect(status.textContent).to.equal('');
+    await update({ audio_muted: false });
+    await update({ audio_muted: true, muted_by: 'host-1' });
+    expect(status.textContent).to.equal('A host muted your microphone.');
+    await update({ video_muted: true, muted_by: 'me' });
+    expect(shown).to.deep.equal(['A host muted your microphone.']);
+  });
+
   it('a permission taken and given back', async () => {
     const { status, shown, update } = await setup();
     await update({ audio_muted: true, permissions: { ...FULL_PERMISSIONS, canSend: ['video'] } }, ['self.mute.audio.on', 'self.mute.video', 'self.raisehand', 'screenshare', 'device', 'request']);
