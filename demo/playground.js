@@ -224,51 +224,9 @@
     document.documentElement.style.colorScheme = $('theme').value || 'light dark';
   });
 
-  const FRENCH = {
-    'call-controls': {
-      controls: "Commandes de l'appel", mic: 'Couper le micro', unmute: 'Activer le micro',
-      micDenied: "L'hôte ne vous permet pas d'activer votre micro", requestAudio: 'Demander la parole',
-      camera: 'Couper la caméra', startVideo: 'Activer la caméra', requestVideo: 'Demander à activer la caméra',
-      screenshare: "Partager l'écran", stopSharing: 'Arrêter le partage',
-      screenshareDenied: "L'hôte ne vous permet pas de partager votre écran", requestScreenshare: "Demander à partager l'écran",
-      hand: 'Lever la main', lowerHand: 'Baisser la main', deafen: 'Couper le son', undeafen: 'Rétablir le son',
-      requestPresence: "Demander à rejoindre l'appel", lock: 'Verrouiller la salle', unlock: 'Déverrouiller la salle',
-      lockDenied: 'Seul un hôte peut verrouiller la salle', layout: 'Disposition', record: "Démarrer l'enregistrement",
-      stopRecording: "Arrêter l'enregistrement", dialpad: 'Clavier', devices: 'Appareils', end: 'Terminer pour tous',
-      endDenied: "Seul un hôte peut terminer l'appel pour tous", endConfirm: "Terminer l'appel pour tout le monde ?",
-      endConfirmYes: 'Terminer pour tous', cancel: 'Annuler', leave: 'Quitter',
-      requested: 'Votre demande a été envoyée aux hôtes', more: 'Plus de commandes',
-      mutedByHost: 'Un hôte a coupé votre micro.', videoStoppedByHost: 'Un hôte a coupé votre caméra.',
-      granted: 'Un hôte vous permet maintenant de {what}.', revoked: 'Un hôte ne vous permet plus de {what}.',
-      presence: "apparaître dans l'appel", audio: 'parler', video: 'utiliser votre caméra', screen: 'partager votre écran',
-      declined: 'Un hôte a refusé votre demande.', roleChanged: 'Un hôte vous a nommé {role}.',
-      removed: "Un hôte vous a retiré de l'appel.", reconnecting: "Reconnexion à l'appel…",
-    },
-    'permissions-panel': {
-      title: 'Participants', search: 'Rechercher des participants', count: '{count} participants', countOne: '1 participant',
-      more: 'Actions pour {name}', owner: 'Propriétaire', mic: 'Micro activé', micOff: 'Micro coupé', camera: 'Caméra activée',
-      cameraOff: 'Caméra coupée', screenshare: "Partage l'écran", hand: 'Main levée', muteAudio: 'Couper', unmuteAudio: 'Activer',
-      muteVideo: 'Couper la vidéo', unmuteVideo: 'Activer la vidéo', presence: "Visible dans l'appel",
-      sendAudio: "Peut envoyer l'audio", sendVideo: 'Peut envoyer la vidéo', sendScreen: "Peut partager l'écran",
-      admin: 'Peut gérer les participants', role: 'Rôle', remove: 'Retirer…', removeConfirm: "Retirer {name} de l'appel ?",
-      removeConfirmYes: 'Retirer', cancel: 'Annuler', asks: 'Demande à {kinds}', presenceKind: 'apparaître',
-      audioKind: 'parler', videoKind: 'utiliser la vidéo', screenshareKind: "partager l'écran", approve: 'Accepter',
-      deny: 'Refuser', muteAll: 'Couper tout le monde', approveAll: 'Tout accepter', denyAll: 'Tout refuser',
-      everyone: 'Actions pour tous', ownerOnly: 'Seul un propriétaire modifie un propriétaire',
-      muteDenied: 'Seul un hôte peut couper les autres', unmuteDenied: 'Seul un propriétaire peut réactiver les autres',
-    },
-    'waiting-room': {
-      title: 'En attente', count: '{count} en attente', admit: 'Faire entrer', deny: 'Refuser',
-      admitAll: 'Faire entrer tout le monde', denyAll: 'Refuser tout le monde', nameLabel: 'Votre nom',
-      knock: 'Demander à entrer', waiting: "En attente de l'hôte…", denied: "L'hôte ne vous a pas fait entrer.",
-      cancel: 'Annuler', justNow: 'vient d’arriver', waited: 'attend depuis {minutes} min',
-      private: 'Salle privée : un hôte vous fait entrer', admitted: 'Vous êtes entré : un hôte vous a fait entrer.',
-      reconnecting: "Reconnexion à l'appel…",
-    },
-  };
+  // The elements speak the nearest lang; the French table is the shipped locale (dist/locales/fr.iife.js).
   $('language').addEventListener('change', () => {
-    const french = $('language').value === 'fr';
-    for (const el of allElements) el.strings = french ? FRENCH[el.localName] || {} : {};
+    document.querySelector('.elements').lang = $('language').value;
   });
 
   applyFlags(JSON.parse(document.querySelector('[data-preset]').dataset.preset));

@@ -114,9 +114,9 @@ describe('the capability playground', () => {
     await page.locator('#controls [part~="end"]').waitFor();
   });
 
-  it('switches the language through the strings property', async () => {
+  it('switches the language through lang and the shipped French locale', async () => {
     await page.selectOption('#language', 'fr');
-    await page.getByRole('button', { name: 'Terminer pour tous' }).waitFor();
+    await page.getByRole('button', { name: 'Mettre fin à l’appel pour tous' }).waitFor();
     await page.selectOption('#language', 'en');
     await page.getByRole('button', { name: 'End call for everyone' }).waitFor();
   });
