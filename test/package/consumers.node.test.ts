@@ -9,7 +9,7 @@
 // itself is installed from the tarball.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -100,6 +100,21 @@ describe('the packed callcaps package', () => {
       .filter(([, entry]) => entry.hasInstallScript)
       .map(([path]) => path);
     assert.deepEqual(scripted, []);
+    // The server is @callcaps/server's: nothing of it (a stale build included) is in this package.
+    assert.equal(existsSync(join(consumer, 'node_modules', 'callcaps', 'dist', 'server')), false);
+  });
+
+  test('source maps carry their sources (src/ is not shipped), and the package has its licence', () => {
+    const dir = join(consumer, 'node_modules', 'callcaps');
+    assert.ok(existsSync(join(dir, 'LICENSE')));
+    assert.equal(existsSync(join(dir, 'src')), false);
+    const maps = readdirSync(join(dir, 'dist'), { recursive: true }).map(String).filter((file) => file.endsWith('.map'));
+    assert.ok(maps.length > 10, `${maps.length} maps`);
+    for (const file of maps) {
+      const map = JSON.parse(readFileSync(join(dir, 'dist', file), 'utf8'));
+      assert.equal(map.sourcesContent?.length, map.sources.length, file);
+      assert.ok(map.sourcesContent.every((text: unknown) => typeof text === 'string'), file);
+    }
   });
 
   test('ships its manifest, typings and editor data, named in package.json', () => {
