@@ -4,7 +4,11 @@
  * captures from a canvas and an oscillator. What is checked: the media.* the
  * browser sends, what it captures and puts on its senders, and when.
  */
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect, waitUntil as waitUntilDefault } from '@open-wc/testing';
+
+// Generous bounds: new PeerConnections and their negotiation take longer on a loaded machine than the default 1 s.
+const waitUntil = (check: () => boolean, message?: string, options: { timeout?: number } = {}) =>
+  waitUntilDefault(check, message, { timeout: 5000, ...options });
 import { BehaviorSubject, Subject } from 'rxjs';
 import { BrowserMedia } from '../../src/media/index.js';
 import { SelfCapabilities, ServerError, type ConnectionState, type LeftReason, type Member } from '../../src/core.js';
@@ -152,7 +156,7 @@ describe('BrowserMedia', () => {
     await waitUntil(() => states.includes('unavailable'));
     expect(publishes().length).to.equal(0);
     server.media = true;
-    await waitUntil(() => publishes().length === 1, 'publishes once media is back', { timeout: 3000 });
+    await waitUntil(() => publishes().length === 1, 'publishes once media is back', { timeout: 5000 });
     await waitUntil(() => states.at(-1) === 'on');
     expect(states.slice(states.indexOf('unavailable')), 'no flicker while it asks again').to.deep.equal(['unavailable', 'on']);
   });
