@@ -1,16 +1,16 @@
 // @callcaps/server as people install it: both packages packed and installed
-// from their tarballs into a fresh project (better-sqlite3 builds there as it
-// would for a user), then `npx @callcaps/server` run from the environment, and
+// from their tarballs into a fresh project (the native builds of its
+// dependencies are this repository's own where the version is the same), then `npx @callcaps/server` run from the environment, and
 // the server mounted on an Express app (Express linked from this repository's
 // node_modules) serving REST and the WebSocket on the app's port, joined by the
 // Node client of the installed `callcaps/client`.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { consumerProject, pack, write } from './pack.js';
+import { consumerProject, pack, ROOT, run, write } from './pack.js';
 
 const API_KEY = 'cc_consumer-test-key';
 let work: string;
@@ -19,7 +19,21 @@ let app: string;
 before(() => {
   work = mkdtempSync(join(tmpdir(), 'callcaps-server-consumer-'));
   app = join(work, 'app');
-  consumerProject(app, [pack(work), pack(work, '@callcaps/server')], ['express']);
+  consumerProject(app, [pack(work), pack(work, '@callcaps/server')], ['express'], ['--ignore-scripts']);
+  // The install scripts are native builds (better-sqlite3, unix-dgram under janode): minutes of compiling that
+  // this repository's `npm ci` has just done for the same versions. Reuse those builds; other versions build here.
+  const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8'));
+  for (const [path, entry] of Object.entries(lock.packages as Record<string, { version: string; hasInstallScript?: boolean }>)) {
+    if (!entry.hasInstallScript) continue;
+    const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    const ours = join(ROOT, 'node_modules', name);
+    const same = existsSync(join(ours, 'build')) && JSON.parse(readFileSync(join(ours, 'package.json'), 'utf8')).version === entry.version;
+    if (same) cpSync(join(ours, 'build'), join(app, path, 'build'), { recursive: true });
+    else {
+      const rebuilt = run('npm', ['rebuild', name], app);
+      assert.equal(rebuilt.status, 0, rebuilt.output);
+    }
+  }
 });
 
 after(() => {
