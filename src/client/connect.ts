@@ -8,8 +8,9 @@ import { SelfCapabilities } from '../core/self-capabilities.js';
 import { State } from '../core/state.js';
 import {
   CapabilityError, CLOSE_LINK_LOST, ConnectionError, MEMBER_ACTION_FLAGS, mayActOn, ServerError,
-  type Access, type Call, type CallMedia, type CallMessage, type MediaSignalling, type ConnectionState, type LeftReason, type MediaChannel, type Member,
-  type MemberAction, type PermissionRequest, type PermissionsUpdate, type RequestKind, type RoomState, type WaitingParticipant,
+  type Access, type Audience, type CallMedia, type CallMessage, type ConnectionState, type LargeRoomCall, type LeftReason, type MediaChannel,
+  type MediaSignalling, type Member, type MemberAction, type MemberPage, type PagedRoster, type PermissionRequest, type PermissionsUpdate,
+  type RequestKind, type RoomState, type RosterState, type WaitingParticipant,
 } from '../core/call.js';
 
 /**
@@ -118,6 +119,30 @@ const NO_ACCESS: Access = { level: 'unknown', awaiting: null };
 
 type Ready = [resolve: (call: CallClient) => void, reject: (error: Error) => void];
 
+/** One member event of a `members.changed` batch. */
+interface MemberEvent {
+  readonly type: 'joined' | 'updated' | 'left';
+  /** The member's place in the order of joining (what list cursors count). */
+  readonly seq: number;
+  readonly member: Member;
+}
+
+/** A list loaded in pages: the roster (`query` '') or a search's results. */
+interface Paged {
+  readonly query: string;
+  readonly members: Map<string, Member>;
+  /** How many in all, as the server last counted. */
+  total: number;
+  /** The seq of the last member loaded; null: all loaded. */
+  cursor: number | null;
+}
+
+/** A member event applied to a list that hears of it. */
+function apply(list: Paged, type: MemberEvent['type'], member: Member): void {
+  if (type !== 'left') list.members.set(member.id, member);
+  else if (list.members.delete(member.id)) list.total--;
+}
+
 /** A request waiting for its answer. */
 interface Pending {
   readonly method: string;
@@ -127,7 +152,7 @@ interface Pending {
 }
 
 /** A {@link Call} on the reference server. Create it with {@link connect}. */
-export class CallClient implements Call, MediaSignalling {
+export class CallClient implements LargeRoomCall, MediaSignalling {
   readonly capabilities = new SelfCapabilities();
   readonly #self = new State<Member | null>(null);
   readonly #participants = new State<readonly Member[]>([]);
@@ -139,6 +164,8 @@ export class CallClient implements Call, MediaSignalling {
   readonly #left = new State<LeftReason | null>(null);
   readonly #closeReason = new State<Error | null>(null);
   readonly #messages = new Subject<CallMessage>();
+  readonly #rosterState = new State<RosterState>({ members: [], total: 0, complete: true, search: '' });
+  readonly #audience = new State<number | null>(null);
   readonly self$ = this.#self.$;
   readonly participants$ = this.#participants.$;
   readonly waiting$ = this.#waiting.$;
@@ -162,7 +189,33 @@ export class CallClient implements Call, MediaSignalling {
   /** Every `media.*` notification (for `callcaps/media`). */
   readonly signals$ = this.#signals.asObservable();
 
-  #members = new Map<string, Member>();
+  /**
+   * The roster in pages (protocol 2). Below the server's threshold
+   * (`roster.threshold`, 200 members with presence by default) `call.joined`
+   * carries everyone and the roster is complete. Above it, `call.joined`
+   * carries the first page: `participants$` holds the members loaded so far
+   * (the server tells nothing of the others until their page is loaded),
+   * `roster.state$.total` counts them all, `loadMore()` loads the next page
+   * and `search(query)` searches on the server.
+   */
+  readonly roster: PagedRoster = {
+    state$: this.#rosterState.$,
+    loadMore: () => (this.#loading ??= this.#loadMore().finally(() => (this.#loading = null))),
+    search: (query) => this.#search(query),
+  };
+  /** The audience (members without presence): its count for hosts (`members.count`), and its list (`call.audience.list`). */
+  readonly audience: Audience = {
+    count$: this.#audience.$,
+    list: (options = {}) => this.#request('call.audience.list', options, 'member.permissions.set'),
+  };
+
+  /** The loaded members (the roster's pages: every member once `cursor` is null), in the order of joining. */
+  #roster: Paged = { query: '', members: new Map(), total: 0, cursor: null };
+  /** The search shown, if any. */
+  #found: Paged | null = null;
+  /** Bumped by every `call.joined` (which starts the roster over) and search: a page answered for an older one is dropped. */
+  #epoch = 0;
+  #loading: Promise<void> | null = null;
   #waitingMap = new Map<string, WaitingParticipant>();
   #requestMap = new Map<string, PermissionRequest>();
   #pending = new Map<number, Pending>();
@@ -209,7 +262,7 @@ export class CallClient implements Call, MediaSignalling {
       this.#heard = now();
       this.#watch(ws);
       const { room, token, userName } = this.#options;
-      this.#send('call.join', { room, token, user_name: userName, resume: this.#resume }).then(
+      this.#send('call.join', { room, token, user_name: userName, resume: this.#resume, protocol: 2 }).then(
         (result) => {
           if (this.#knock !== null && result.access.level === 'lobby') this.requestAccess(this.#knock).catch(() => {});
         },
@@ -293,10 +346,15 @@ export class CallClient implements Call, MediaSignalling {
       return this.#closeWhenIdle();
     }
     const p = message.params;
-    const members = this.#members;
+    const roster = this.#roster;
     switch (message.method) {
       case 'call.joined':
-        this.#members = new Map(p.members.map((m: Member) => [m.id, m]));
+        // The roster starts over: everyone, or the first page (`cursor`) of the `present` members with presence.
+        this.#roster = { query: '', members: new Map(p.members.map((m: Member) => [m.id, m])), total: p.present, cursor: p.cursor ?? null };
+        this.#found = null;
+        this.#epoch++;
+        this.#loading = null;
+        this.#audience.set(p.audience ?? null);
         this.#waitingMap = new Map(p.waiting?.map((w: WaitingParticipant) => [w.id, w]));
         this.#requestMap = new Map(p.requests?.map((r: PermissionRequest) => [r.member_id, r]));
         this.#self.set(p.self);
@@ -311,13 +369,22 @@ export class CallClient implements Call, MediaSignalling {
         this.#access.set(p);
         this.#connected();
         break;
-      case 'member.joined':
       case 'member.updated':
-        members.set(p.member.id, p.member);
-        if (p.member.id === this.#self.value?.id) this.#self.set(p.member);
+        // Only about oneself: the others' changes come in `members.changed`.
+        this.#self.set(p.member);
+        if (roster.members.has(p.member.id)) roster.members.set(p.member.id, p.member);
         break;
-      case 'member.left':
-        members.delete(p.member.id);
+      case 'members.changed':
+        // One batch, one change: all of it applied, then published once. The server tells of the
+        // members in the loaded pages and in the search's results; a join beyond the pages is only counted.
+        for (const { type, seq, member } of p.events as MemberEvent[]) {
+          if (roster.cursor === null || seq <= roster.cursor) apply(roster, type, member);
+          if (this.#found?.members.has(member.id)) apply(this.#found, type, member);
+        }
+        break;
+      case 'members.count':
+        roster.total = p.members;
+        if (p.audience !== undefined) this.#audience.set(p.audience);
         break;
       case 'waiting.added':
       case 'waiting.updated':
@@ -347,7 +414,18 @@ export class CallClient implements Call, MediaSignalling {
   }
 
   #publish(): void {
-    this.#participants.set([...this.#members.values()]);
+    const { members, cursor } = this.#roster;
+    this.#participants.set([...members.values()]);
+    const found = this.#found;
+    this.#rosterState.set(found
+      ? { members: [...found.members.values()], total: found.total, complete: found.cursor === null, search: found.query }
+      : {
+          members: this.#participants.value,
+          // The server counts the members with presence; a self without is listed too.
+          total: cursor === null ? members.size : this.#roster.total + +(this.#self.value?.permissions.hasPresence === false),
+          complete: cursor === null,
+          search: '',
+        });
     this.#waiting.set([...this.#waitingMap.values()]);
     this.#requests.set([...this.#requestMap.values()]);
   }
@@ -366,7 +444,9 @@ export class CallClient implements Call, MediaSignalling {
     clearTimeout(this.#retry);
     clearTimeout(this.#watchdog);
     this.#resume = undefined;
-    this.#members.clear();
+    this.#roster = { query: '', members: new Map(), total: 0, cursor: null };
+    this.#found = null;
+    this.#audience.set(null);
     this.#waitingMap.clear();
     this.#requestMap.clear();
     this.#self.set(null);
@@ -464,21 +544,47 @@ export class CallClient implements Call, MediaSignalling {
   }
 
   /** Sends a request once `flags` are all granted; else rejects with a CapabilityError. */
-  async #request(method: string, params?: object, ...flags: string[]): Promise<void> {
+  async #request(method: string, params?: object, ...flags: string[]): Promise<any> {
     for (const flag of flags) if (!can(this.capabilities.state, flag)) throw new CapabilityError(flag);
-    await this.#send(method, params);
+    return this.#send(method, params);
   }
 
   /** A request acting on a member (oneself when `memberId` is absent), checked by the per-target rules. */
   #act(method: string, actions: MemberAction[], memberId?: string, params: object = {}): Promise<void> {
     const me = this.#self.value;
-    const target = memberId === undefined ? me : this.#members.get(memberId) ?? { id: memberId, owner: false };
+    const target = memberId === undefined ? me : this.#roster.members.get(memberId) ?? { id: memberId, owner: false };
     for (const action of actions) {
       if (!target || !mayActOn(this.capabilities.state, me, target, action)) {
         return Promise.reject(new CapabilityError(`${target === me ? 'self' : 'member'}.${MEMBER_ACTION_FLAGS[action]}`));
       }
     }
     return this.#request(method, memberId === undefined ? params : { ...params, member_id: memberId });
+  }
+
+  /** The next page of the list shown (the roster's, or the search's). */
+  async #loadMore(): Promise<void> {
+    const epoch = this.#epoch;
+    const list = this.#found ?? this.#roster;
+    if (list.cursor === null) return;
+    const page: MemberPage = await this.#send('call.members.list', { search: list.query, cursor: list.cursor });
+    if (epoch !== this.#epoch) return;
+    for (const m of page.members) list.members.set(m.id, m);
+    list.total = page.total;
+    list.cursor = page.cursor;
+    this.#publish();
+  }
+
+  /** Shows the first page of the members whose name holds `query`; '' shows the roster again. */
+  async #search(query: string): Promise<void> {
+    const epoch = ++this.#epoch;
+    this.#loading = null;
+    this.#found = null;
+    if (query) {
+      const page: MemberPage = await this.#send('call.members.list', { search: query });
+      if (epoch !== this.#epoch) return;
+      this.#found = { query, members: new Map(page.members.map((m) => [m.id, m])), total: page.total, cursor: page.cursor };
+    }
+    this.#publish();
   }
 
   /** Sends a `media.*` request (for `callcaps/media`). */
