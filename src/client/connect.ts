@@ -200,7 +200,7 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
    */
   readonly roster: PagedRoster = {
     state$: this.#rosterState.$,
-    loadMore: () => (this.#loading ??= this.#loadMore().finally(() => (this.#loading = null))),
+    loadMore: (limit) => (this.#loading ??= this.#loadMore(limit)),
     search: (query) => this.#search(query),
   };
   /** The audience (members without presence): its count for hosts (`members.count`), and its list (`call.audience.list`). */
@@ -562,16 +562,21 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
   }
 
   /** The next page of the list shown (the roster's, or the search's). */
-  async #loadMore(): Promise<void> {
+  async #loadMore(limit?: number): Promise<void> {
     const epoch = this.#epoch;
     const list = this.#found ?? this.#roster;
-    if (list.cursor === null) return;
-    const page: MemberPage = await this.#send('call.members.list', { search: list.query, cursor: list.cursor });
-    if (epoch !== this.#epoch) return;
-    for (const m of page.members) list.members.set(m.id, m);
-    list.total = page.total;
-    list.cursor = page.cursor;
-    this.#publish();
+    try {
+      if (list.cursor === null) return;
+      const page: MemberPage = await this.#send('call.members.list', { search: list.query, cursor: list.cursor, limit });
+      if (epoch !== this.#epoch) return;
+      for (const m of page.members) list.members.set(m.id, m);
+      list.total = page.total;
+      list.cursor = page.cursor;
+      this.#publish();
+    } finally {
+      // Before the subscribers' reactions to the publication run: they may want the next page at once.
+      this.#loading = null;
+    }
   }
 
   /** Shows the first page of the members whose name holds `query`; '' shows the roster again. */

@@ -289,8 +289,13 @@ export interface RosterState {
  */
 export interface PagedRoster {
   readonly state$: Observable<RosterState>;
-  /** Loads the next page (of the search, when one is shown); does nothing when complete. */
-  loadMore(): Promise<void>;
+  /**
+   * Loads the next page (of the search, when one is shown): `limit` members
+   * (1 to 1,000; the server's page size by default), to reach a place far
+   * down in fewer requests. Does nothing when complete, and while a page is
+   * on its way it returns that page's promise.
+   */
+  loadMore(limit?: number): Promise<void>;
   /** Shows the members whose name holds `query` (case-insensitive, searched on the server); '' goes back to the roster. */
   search(query: string): Promise<void>;
 }

@@ -81,6 +81,7 @@ export const de: CompleteLocale = {
     title: 'Teilnehmer',
     search: 'Teilnehmer suchen',
     count: { one: '{count} Person', other: '{count} Personen' },
+    watching: { one: '{count} sieht zu', other: '{count} sehen zu' },
     actionFor: '{action}: {name}',
     more: 'Aktionen für {name}',
     owner: 'Inhaber',

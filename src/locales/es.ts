@@ -81,6 +81,7 @@ export const es: CompleteLocale = {
     title: 'Participantes',
     search: 'Buscar participantes',
     count: { one: '{count} participante', other: '{count} participantes' },
+    watching: { one: '{count} espectador', other: '{count} espectadores' },
     actionFor: '{action}: {name}',
     more: 'Acciones para {name}',
     owner: 'Propietario',

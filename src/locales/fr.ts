@@ -82,6 +82,7 @@ export const fr: CompleteLocale = {
     search: 'Rechercher des participants',
     // French counts 0 and 1 as singular ("0 participant").
     count: { one: '{count} participant', other: '{count} participants' },
+    watching: { one: '{count} spectateur', other: '{count} spectateurs' },
     actionFor: '{action}\u00a0: {name}',
     more: 'Actions pour {name}',
     owner: 'Propriétaire',

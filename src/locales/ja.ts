@@ -81,6 +81,7 @@ export const ja: CompleteLocale = {
     title: '参加者',
     search: '参加者を検索',
     count: { other: '参加者 {count} 人' },
+    watching: { other: '視聴者 {count} 人' },
     actionFor: '{action}: {name}',
     more: '{name} の操作',
     owner: 'オーナー',

@@ -12,7 +12,7 @@ import { firstValueFrom } from 'rxjs';
 import { WebSocket } from 'ws';
 import { CapabilityError, connect, hasRoster, type Member, type RosterState } from '../../src/core.js';
 import type { CallClient } from '../../src/client/connect.js';
-import { joined, settle, startServer, type TestServer } from '../../packages/server/test/helpers.js';
+import { joined, rawMember, settle, startServer, type TestServer } from '../../packages/server/test/helpers.js';
 import { record, until } from './observe.js';
 
 /** Twelve pages of 100: enough for paging, search and leaves beyond the loaded pages (the Chromium suite runs 5,000). */
@@ -31,30 +31,6 @@ class CountingWebSocket extends WebSocket {
     });
   }
 }
-
-/** A raw member: a socket that joins and reads nothing but its join's answer. */
-async function rawMember(url: string, room: string, userName: string): Promise<{ ws: WebSocket; id: string }> {
-  const ws = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
-  const id = await new Promise<string>((resolve, reject) => {
-    const on = (data: Buffer) => {
-      const text = data.toString();
-      if (!text.includes('"id":1,')) return;
-      ws.off('message', on);
-      const reply = JSON.parse(text);
-      if (reply.error) reject(new Error(reply.error.message));
-      else resolve(reply.result.member_id);
-    };
-    ws.on('message', on);
-    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'call.join', params: { room, user_name: userName, protocol: 2 } }));
-  });
-  return { ws, id };
-}
-
-const send = (ws: WebSocket, method: string, params: unknown = {}) => ws.send(JSON.stringify({ jsonrpc: '2.0', id: 2, method, params }));
 
 describe('large rooms through the client', () => {
   let t: TestServer;
@@ -77,7 +53,7 @@ describe('large rooms through the client', () => {
     assert.ok(hasRoster(call));
     const emissions = record(call.participants$);
     const host = await joined(t, 'small', { token: await t.token({ room_name: 'small', is_owner: true }), protocol: 2 });
-    const others = await Promise.all(Array.from({ length: 5 }, (_, i) => rawMember(t.server.wsUrl, 'small', `S${i}`)));
+    const others = await Promise.all(Array.from({ length: 5 }, (_, i) => rawMember(t.server.wsUrl, 'small', { user_name: `S${i}` })));
     sockets.push(...others.map((o) => o.ws));
     await until(call.participants$, (list) => list.length === 7);
     await settle(30);
@@ -102,7 +78,7 @@ describe('large rooms through the client', () => {
     assert.equal(await firstValueFrom(host.audience.count$), 0);
     const viewer = await connect(t.server.url, { room: 'stage', userName: 'Viewer 0', WebSocket });
     calls.push(viewer);
-    const others = await Promise.all(Array.from({ length: 3 }, (_, i) => rawMember(t.server.wsUrl, 'stage', `Viewer ${i + 1}`)));
+    const others = await Promise.all(Array.from({ length: 3 }, (_, i) => rawMember(t.server.wsUrl, 'stage', { user_name: `Viewer ${i + 1}` })));
     sockets.push(...others.map((o) => o.ws));
     await until(host.audience.count$, (n) => n === 4, SLOW);
     const hostName = (await firstValueFrom(host.self$))!.name;
@@ -120,9 +96,9 @@ describe('large rooms through the client', () => {
 
   it(`the paged roster with ${MEMBERS.toLocaleString('en')} members: search, paging to the end, a leave from a page not yet loaded`, { timeout: 120_000 }, async () => {
     const started = Date.now();
-    const members: { ws: WebSocket; id: string }[] = [];
+    const members: Awaited<ReturnType<typeof rawMember>>[] = [];
     for (let i = 0; i < MEMBERS - 1; i += 250) {
-      members.push(...await Promise.all(Array.from({ length: Math.min(250, MEMBERS - 1 - i) }, (_, k) => rawMember(t.server.wsUrl, 'big', name(i + k)))));
+      members.push(...await Promise.all(Array.from({ length: Math.min(250, MEMBERS - 1 - i) }, (_, k) => rawMember(t.server.wsUrl, 'big', { user_name: name(i + k) }))));
     }
     sockets.push(...members.map((m) => m.ws));
     console.log(`# ${MEMBERS - 1} raw members joined in ${Date.now() - started} ms`);
@@ -142,8 +118,8 @@ describe('large rooms through the client', () => {
 
     // A member on a page not yet loaded leaves; another changes: neither is sent.
     const gone = members[900];
-    send(gone.ws, 'call.leave');
-    send(members[1000].ws, 'call.raisehand');
+    gone.send('call.leave');
+    members[1000].send('call.raisehand');
     state = await until(call.roster.state$, (s) => s.total === MEMBERS - 1, SLOW);
 
     // Search on the server finds a member on a later page, and keeps it up to date.
@@ -151,7 +127,7 @@ describe('large rooms through the client', () => {
     state = await firstValueFrom(call.roster.state$);
     assert.deepEqual(state.members.map((m) => m.name), [name(1111)]);
     assert.deepEqual([state.total, state.complete, state.search], [1, true, 'MEMBER-1111']);
-    send(members[1111].ws, 'call.raisehand');
+    members[1111].send('call.raisehand');
     await until(call.roster.state$, (s) => s.members[0]?.handraised === true, SLOW);
     await call.roster.search('');
     assert.equal((await firstValueFrom(call.roster.state$)).members.length, 100);
@@ -174,7 +150,7 @@ describe('large rooms through the client', () => {
     assert.ok(!states.some((s: RosterState) => s.members.some((m) => m.id === gone.id)));
     assert.equal(state.members.find((m) => m.name === name(1000))!.handraised, true, 'its page brought the change');
     // Complete now: changes anywhere are heard.
-    send(members[MEMBERS - 11].ws, 'call.raisehand');
+    members[MEMBERS - 11].send('call.raisehand');
     await until(call.participants$, (list) => list.find((m) => m.name === name(MEMBERS - 11))?.handraised === true, SLOW);
     console.log(`# paged roster test: ${Date.now() - started} ms`);
   });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import { DEMO_ROOMS } from '../../scripts/demo-rooms.mjs';
-import { createServer, silentLogger, type CallcapsServer } from '@callcaps/server';
+import { createServer, silentLogger, type CallcapsServer, type ServerOptions } from '@callcaps/server';
 
 const SCREENSHOTS = join('test-output', 'screenshots');
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -37,10 +37,11 @@ export interface Person {
   requests: string[];
 }
 
-/** `media: 'auto'` starts the embedded Janus, as `npm start` does (the media suite). */
-export async function startDemo(options: { media?: 'auto' } = {}): Promise<Demo> {
+/** `media: 'auto'` starts the embedded Janus, as `npm start` does (the media suite); `server` adds server options. */
+export async function startDemo(options: { media?: 'auto'; server?: ServerOptions } = {}): Promise<Demo> {
   const dir = mkdtempSync(join(tmpdir(), 'callcaps-e2e-'));
   const server = await createServer({
+    ...options.server,
     port: 0,
     media: options.media,
     dataPath: join(dir, 'callcaps.db'),

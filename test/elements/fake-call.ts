@@ -10,11 +10,14 @@ import {
   type Call,
   type CallMessage,
   type ConnectionState,
+  type LargeRoomCall,
   type LeftReason,
   type Member,
+  type MemberPage,
   type ParticipantPermissions,
   type PermissionRequest,
   type RoomState,
+  type RosterState,
   type WaitingParticipant,
 } from '../../src/core.js';
 
@@ -157,4 +160,40 @@ export class FakeCall {
     }
     return counted;
   }
+}
+
+/**
+ * Gives a fake call a paged roster over `everyone` (in the order of joining;
+ * the self among them, as the reference client lists it) and an audience
+ * count, as the reference client has in a large room: the first page is
+ * loaded, `loadMore(limit)` and `search(query)` answer at once (a search's
+ * first page only) and are recorded in `call.calls`.
+ */
+export function withRoster(call: FakeCall, everyone: readonly Member[], options: { pageSize?: number; audience?: number } = {}): FakeCall & LargeRoomCall {
+  const pageSize = options.pageSize ?? 100;
+  const state = new BehaviorSubject<RosterState>({ members: everyone.slice(0, pageSize), total: everyone.length, complete: everyone.length <= pageSize, search: '' });
+  const page = (list: readonly Member[], from: number, limit = pageSize) => ({ members: list.slice(from, from + limit), total: list.length, complete: from + limit >= list.length });
+  const large = Object.assign(call, {
+    roster: {
+      state$: state.asObservable(),
+      async loadMore(limit?: number) {
+        call.calls.push({ method: 'roster.loadMore', args: [limit] });
+        const { members, search } = state.value;
+        const list = search ? everyone.filter((m) => m.name.toLowerCase().includes(search.toLowerCase())) : everyone;
+        const next = page(list, members.length, limit);
+        state.next({ ...next, members: [...members, ...next.members], search });
+      },
+      async search(query: string) {
+        call.calls.push({ method: 'roster.search', args: [query] });
+        const list = everyone.filter((m) => m.name.toLowerCase().includes(query.toLowerCase()));
+        state.next({ ...page(list, 0), search: query });
+      },
+    },
+    audience: {
+      count$: new BehaviorSubject<number | null>(options.audience ?? null).asObservable(),
+      list: (): Promise<MemberPage> => Promise.reject(new Error('not in this fake')),
+    },
+  });
+  call.participants.next(state.value.members);
+  return large;
 }

@@ -225,5 +225,32 @@ export async function joined(t: TestServer, room: string, params: Record<string,
   return { c, joined: j, id: result.member_id };
 }
 
+/**
+ * A member as cheap as can be, for rooms of thousands: a socket that joins
+ * (protocol 2) and reads nothing but its join's answer. `send` fires a request
+ * and forgets it.
+ */
+export async function rawMember(wsUrl: string, room: string, params: Record<string, unknown>): Promise<{ ws: WebSocket; id: string; send(method: string, params?: unknown): void }> {
+  const ws = new WebSocket(wsUrl);
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  const id = await new Promise<string>((resolve, reject) => {
+    const on = (data: Buffer) => {
+      const text = data.toString();
+      if (!text.includes('"id":1,')) return;
+      ws.off('message', on);
+      const reply = JSON.parse(text);
+      if (reply.error) reject(new Error(reply.error.message));
+      else resolve(reply.result.member_id);
+    };
+    ws.on('message', on);
+    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'call.join', params: { room, protocol: 2, ...params } }));
+  });
+  let next = 1;
+  return { ws, id, send: (method, params = {}) => ws.send(JSON.stringify({ jsonrpc: '2.0', id: ++next, method, params })) };
+}
+
 /** Waits until no new notification arrived for `ms`. */
 export const settle = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -3,6 +3,7 @@ import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { CallCapabilitiesState } from '../../core/capabilities.js';
 import {
+  hasRoster,
   mayActOn,
   type AdminKind,
   type MediaChannel,
@@ -12,6 +13,7 @@ import {
   type PermissionRequest,
   type PermissionsUpdate,
   type RoomState,
+  type RosterState,
   type SendKind,
 } from '../../core/call.js';
 import { ObservableController } from '../../controllers/observable-controller.js';
@@ -34,6 +36,8 @@ export interface PermissionsPanelStrings extends CommonStrings {
   search: string;
   /** How many participants are listed (after search): `{count}`. */
   count: Plural;
+  /** How many members without presence (the audience) there are, after the count: `{count}`. */
+  watching: Plural;
   /** The accessible name of a row's inline action: `{action}` for `{name}`. */
   actionFor: string;
   /** The name of a row's menu button. */
@@ -89,6 +93,7 @@ export const PERMISSIONS_PANEL_STRINGS: PermissionsPanelStrings = {
   title: 'Participants',
   search: 'Search participants',
   count: { one: '{count} participant', other: '{count} participants' },
+  watching: { other: '{count} watching' },
   actionFor: '{action}: {name}',
   more: 'Actions for {name}',
   owner: 'Owner',
@@ -191,6 +196,11 @@ type Button = Omit<ControlOptions, 'onClick' | 'icon' | 'expanded'> & { id: stri
  * (`--permissions-panel-row-height`). It is one tab stop: arrow keys move
  * between rows, Home and End jump; Tab enters the focused row's controls.
  *
+ * In a large room on the reference server (`hasRoster(call)`) the list is the
+ * call's paged roster: rows not loaded yet are counted and take their place,
+ * the pages the window reaches are loaded as it scrolls (a jump such as End
+ * loads in pages of up to 1,000), and search asks the server.
+ *
  * @tagname permissions-panel
  * @summary Participants at a glance for hosts: state, attention first, an action inline and the rest in a menu; search, bulk actions, windowed for long lists.
  *
@@ -201,7 +211,7 @@ type Button = Omit<ControlOptions, 'onClick' | 'icon' | 'expanded'> & { id: stri
  * @csspart error-dismiss - The button that dismisses the error.
  *
  * @csspart search - The search box (filters by name).
- * @csspart count - The number of participants shown (after search).
+ * @csspart count - The number of participants shown (after search), and on the reference server how many members without presence watch ("12 participants, 40 watching").
  * @csspart everyone - Opens everyone's menu ("Actions for everyone"): `mute-all`, `approve-all`, `deny-all`, `apply-all`.
  * @csspart mute-all - Item of everyone's menu: mutes every live participant the user may mute (one `mute` per participant, checked with `mayActOn`; never the user).
  * @csspart approve-all - Item of everyone's menu, while requests are pending: approves each.
@@ -263,6 +273,9 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
   readonly #self = new ObservableController<Member | null>(this, null);
   readonly #room = new ObservableController<RoomState | null>(this, null);
   readonly #requests = new ObservableController<readonly PermissionRequest[]>(this, []);
+  /** A large room's paged roster and audience count (`hasRoster(call)`). */
+  readonly #roster = new ObservableController<RosterState | null>(this, null);
+  readonly #audience = new ObservableController<number | null>(this, null);
 
   private _query = '';
   /** The open menu: a member id, `*` for everyone's, or null. */
@@ -275,6 +288,10 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
   #items: readonly Item[] = [];
   /** Members shown (the count). */
   #count = 0;
+  /** Rows of a paged roster not loaded yet (after the loaded ones). */
+  #unloaded = 0;
+  /** How many rows the window lacks (rows not loaded yet that it reaches): 0, or the next page is wanted. */
+  #more = 0;
   /** Pending requests by member id. */
   #req = new Map<string, PermissionRequest>();
   /** The list's scroll offset and row height, in CSS pixels, as last seen. */
@@ -295,6 +312,9 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     this.#self.source = this.call?.self$;
     this.#room.source = this.call?.room$;
     this.#requests.source = this.call?.requests$;
+    const large = this.call && hasRoster(this.call) ? this.call : undefined;
+    this.#roster.source = large?.roster.state$;
+    this.#audience.source = large?.audience.count$;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -319,12 +339,19 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     const hands: Item[] = [];
     const rest: Item[] = [];
     const listed = new Set<string>();
-    for (const m of this.#participants.value) {
-      if (m.id === self?.id) continue;
+    const roster = this.#roster.value;
+    // A paged roster counts its members not loaded yet, the user among them unless seen or searched away.
+    let unloaded = roster ? roster.total - roster.members.length - +!roster.search : 0;
+    for (const m of roster?.members ?? this.#participants.value) {
+      if (m.id === self?.id) {
+        if (roster && !roster.search) unloaded++;
+        continue;
+      }
       if (req.has(m.id)) listed.add(m.id);
       if (match(m)) (req.has(m.id) ? asking : m.handraised ? hands : rest).push(m);
     }
-    this.#count = asking.length + hands.length + rest.length;
+    this.#unloaded = unloaded = Math.max(0, unloaded);
+    this.#count = asking.length + hands.length + rest.length + unloaded;
     for (const r of requests) if (!listed.has(r.member_id) && r.member_id !== self?.id && match(r)) asking.push(r);
     this.#items = asking.length + hands.length ? [...asking, ...hands, ...rest] : rest;
     this.#focused = !!this.shadowRoot?.activeElement?.closest('.list');
@@ -341,10 +368,13 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     const pop = root.querySelector<HTMLElement>('.pop');
     if (pop !== this.#pop) (pop as (HTMLElement & { showPopover?: () => void }) | null)?.showPopover?.();
     this.#pop = pop;
-    const next = this.#focusNext;
-    if (next) {
-      this.#focusNext = undefined;
-      root.querySelector<HTMLElement>(next)?.focus();
+    // A row not loaded yet is focused once its page arrives.
+    const next = this.#focusNext ? root.querySelector<HTMLElement>(this.#focusNext) : null;
+    if (next || !this.#more) this.#focusNext = undefined;
+    next?.focus();
+    // The rows the window lacks, in one page when it jumped far (End): at least the server's usual 100, at most 1,000.
+    if (this.#more && !this.#roster.value?.complete && this.call && hasRoster(this.call)) {
+      this.call.roster.loadMore(Math.min(1000, Math.max(100, this.#more))).catch(() => {});
     }
   }
 
@@ -356,7 +386,7 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     if (top < list.scrollTop) list.scrollTop = top;
     else if (top + h > list.scrollTop + list.clientHeight) list.scrollTop = top + h - list.clientHeight;
     this.#top = list.scrollTop;
-    this.#active = idOf(this.#items[i]);
+    this.#active = this.#items[i] ? idOf(this.#items[i]) : null;
     this.#focusNext = `[aria-posinset="${i + 1}"]`;
     this.requestUpdate();
   }
@@ -364,7 +394,7 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
   /** Roving focus: arrows move between rows, Home/End jump, from a row or any control in it. */
   #onListKey(event: KeyboardEvent): void {
     const at = (event.target as Element).closest('li')?.getAttribute('aria-posinset');
-    const to = at ? step(event.key, +at - 1, this.#items.length, false) : undefined;
+    const to = at ? step(event.key, +at - 1, this.#items.length + this.#unloaded, false) : undefined;
     if (to !== undefined) {
       event.preventDefault();
       this.#focusRow(to);
@@ -383,6 +413,13 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
   #onScroll(event: Event): void {
     this.#top = (event.currentTarget as Element).scrollTop;
     this.requestUpdate();
+  }
+
+  /** Filters the rows loaded at once; a paged roster also searches on the server. */
+  #onSearch(event: Event): void {
+    this._query = (event.target as HTMLInputElement).value;
+    const call = this.call;
+    if (call && hasRoster(call)) call.roster.search(this._query.trim()).catch(() => {});
   }
 
   #openMenu(id: string, anchor: HTMLElement): void {
@@ -656,10 +693,13 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     const n = this.#count;
     // The window: the rows in and near the viewport (never taller than the window), after a spacer of the rows above it (the list's padding).
     const items = this.#items;
-    const count = items.length;
+    const count = items.length + this.#unloaded;
     const h = this.#h;
     const from = Math.max(0, Math.floor(this.#top / h) - OVERSCAN);
     const to = Math.min(count, Math.ceil((this.#top + innerHeight) / h) + OVERSCAN);
+    // Rows not loaded yet render as the space below.
+    const end = Math.max(from, Math.min(to, items.length));
+    this.#more = Math.max(0, to - items.length);
     // The row holding the tab stop: the last one focused while it is rendered, else the first rendered.
     const ai = items.findIndex((item) => idOf(item) === this.#active);
     const active = ai < from || ai >= to ? from : ai;
@@ -670,10 +710,10 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
           aria-label=${t.search}
           placeholder=${t.search}
           .value=${this._query}
-          @input=${(event: Event) => (this._query = (event.target as HTMLInputElement).value)}
+          @input=${this.#onSearch}
         />
         <span part="count" role="status"
-          >${this._plural('count', n)}</span
+          >${this._plural('count', n)}${this.#audience.value ? `, ${this._plural('watching', this.#audience.value)}` : ''}</span
         >
         ${mc.muteAudio.on || mc.permissions || ctx.gating === 'disable'
           ? this.#btn({ part: 'everyone', text: t.everyone, may: [true, ''], id: '*', menu: '*' })
@@ -684,12 +724,12 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
         part="participants"
         class="list"
         aria-label=${t.title}
-        .style=${`--from:${from};--rest:${count - to}`}
+        .style=${`--from:${from};--rest:${count - end}`}
         @scroll=${this.#onScroll}
         @keydown=${this.#onListKey}
         @focusin=${this.#onListFocus}
       >
-        ${repeat(items.slice(from, to), idOf, (item, k) => {
+        ${repeat(items.slice(from, end), idOf, (item, k) => {
           const i = from + k;
           const id = idOf(item);
           const req = this.#req.get(id);

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { define, ServerError, type CallcapsErrorEvent, type Gating, type Member, type PermissionsPanel } from '../../../src/core.js';
-import { EMPTY, FakeCall, member, MODERATOR, RESTRICTED } from '../fake-call.js';
+import { EMPTY, FakeCall, member, MODERATOR, RESTRICTED, withRoster } from '../fake-call.js';
 import { accessibleName, actionable, description, has, part, parts, settle } from '../helpers.js';
 
 define();
@@ -652,6 +652,59 @@ describe('<permissions-panel>', () => {
       await el.updateComplete;
       expect(ids(el)).to.deep.equal(['q4999']);
       expect(part(el, 'count')!.textContent).to.equal('1 participant');
+    });
+
+    describe('a paged roster (a large room on the reference server)', () => {
+      /** The self first, then 4,999 others, of whom the first page (100, the self included) is loaded. */
+      const paged = (audience?: number) => withRoster(new FakeCall(MODERATOR, ME), [ME, ...many(4999)], { audience });
+      const loads = (call: FakeCall) => call.calls.filter((c) => c.method === 'roster.loadMore').map((c) => c.args[0]);
+
+      it('counts everyone, the rows not loaded too, and those watching', async () => {
+        const el = await panel(paged(40));
+        expect(part(el, 'count')!.textContent).to.equal('4,999 participants, 40 watching');
+        const rows = parts(el, 'participant');
+        expect([rows[0].dataset.memberId, rows[0].getAttribute('aria-setsize')]).to.deep.equal(['q0', '4999']);
+        expect(part(el, 'participants')!.scrollHeight).to.be.greaterThan(4999 * 40);
+      });
+
+      it('no audience, no "watching"; an audience alone is still counted', async () => {
+        expect(part(await panel(paged(0)), 'count')!.textContent).to.equal('4,999 participants');
+        const stage = withRoster(new FakeCall(MODERATOR, ME), [ME], { audience: 1 });
+        expect(part(await panel(stage), 'count')!.textContent).to.equal('0 participants, 1 watching');
+      });
+
+      it('End loads what the window lacks in a few large pages, then focuses the last member', async () => {
+        const call = paged();
+        const el = await panel(call);
+        expect(loads(call), 'the first window needs no page').to.deep.equal([]);
+        row(el, 'q0')!.focus();
+        await sendKeys({ press: 'End' });
+        await waitUntil(() => active(el) === row(el, 'q4998'), 'the last row takes the focus');
+        expect(row(el, 'q4998')!.getAttribute('aria-posinset')).to.equal('4999');
+        expect(loads(call).length).to.be.within(5, 6);
+        expect(loads(call).every((limit) => typeof limit === 'number' && limit >= 100 && limit <= 1000)).to.equal(true);
+      });
+
+      it('scrolling loads the next page as the window reaches it', async () => {
+        const call = paged();
+        const el = await panel(call);
+        const list = part(el, 'participants')!;
+        list.scrollTop = 150 * row(el, 'q0')!.offsetHeight;
+        await waitUntil(() => row(el, 'q150') !== null, 'the rows of the second page render');
+        expect(loads(call)[0]).to.equal(100);
+      });
+
+      it('search asks the server, and shows its results', async () => {
+        const call = paged();
+        const el = await panel(call);
+        const search = part<HTMLInputElement>(el, 'search')!;
+        search.value = ' Member 4321 ';
+        search.dispatchEvent(new Event('input'));
+        await settle(el);
+        expect(call.calls.filter((c) => c.method === 'roster.search').map((c) => c.args)).to.deep.equal([['Member 4321']]);
+        expect(ids(el)).to.deep.equal(['q4321']);
+        expect(part(el, 'count')!.textContent).to.equal('1 participant');
+      });
     });
 
     it('a focused row that moves, or whose control goes away, keeps the focus in the list', async () => {
