@@ -26,6 +26,15 @@ export interface CallControlsProps {
 export interface CallStageProps {
   /** `grid` or `speaker`: overrides the room's layout when set. */
   layout?: string;
+  /**
+   * The most tiles shown (25 by default). With more members, the last tile
+   * says how many more there are, and the tiles go to the main one and the
+   * local participant, then to those sending video, those speaking, and
+   * raised hands, then in call order: a room of thousands stays light.
+   */
+  maxTiles?: number;
+  /** The `max-tiles` attribute: see `maxTiles`. */
+  'max-tiles'?: number;
   /** The `Call` to bind to; the element reads its state and sends actions through it. */
   call?: CallStage['call'];
   /** How absent capabilities show: `hide` removes the control, `disable` shows it disabled with the reason. */

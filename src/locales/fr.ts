@@ -164,6 +164,7 @@ export const fr: CompleteLocale = {
     memberReconnecting: 'Reconnexion…',
     pin: 'Épingler {name}',
     mediaUnavailable: 'L’audio et la vidéo ne sont pas disponibles dans cet appel.',
+    more: { one: '+{count} autre', other: '+{count} autres' },
   },
 };
 

@@ -163,6 +163,7 @@ export const ja: CompleteLocale = {
     memberReconnecting: '再接続中…',
     pin: '{name} を固定',
     mediaUnavailable: 'この通話では音声とビデオを利用できません。',
+    more: { other: '他 {count} 人' },
   },
 };
 

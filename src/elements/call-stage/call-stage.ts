@@ -5,6 +5,7 @@ import type { MediaState, Member, MemberTracks, RoomState } from '../../core/cal
 import { ObservableController } from '../../controllers/observable-controller.js';
 import { audioLevel$ } from '../../media/audio-level.js';
 import { CallcapsElement } from '../shared/callcaps-element.js';
+import type { Plural } from '../shared/locale.js';
 import { COMMON_STRINGS, format, type CommonStrings } from '../shared/strings.js';
 import { base } from '../shared/styles.js';
 import { styles } from './call-stage.styles.js';
@@ -30,6 +31,8 @@ export interface CallStageStrings extends CommonStrings {
   pin: string;
   /** Status when the server has no media: only names and avatars. */
   mediaUnavailable: string;
+  /** The last tile when there are more members than `max-tiles`: how many have no tile, `{count}`. */
+  more: Plural;
 }
 
 export const CALL_STAGE_STRINGS: CallStageStrings = {
@@ -46,6 +49,7 @@ export const CALL_STAGE_STRINGS: CallStageStrings = {
   memberReconnecting: 'Reconnecting…',
   pin: 'Pin {name}',
   mediaUnavailable: 'Audio and video are not available in this call.',
+  more: { other: '+{count} more' },
 };
 
 /** The level (0…1, RMS) above which a member counts as speaking. */
@@ -88,6 +92,7 @@ const initial = (name: string): string => (name || '?').trim().charAt(0).toUpper
  * @csspart stage - The wrapper; `data-layout` is `grid` or `speaker`.
  * @csspart tiles - The list of member tiles.
  * @csspart tile - A member's tile; `data-member-id`, `data-speaking` while it speaks, `data-self` for the local participant.
+ * @csspart more - The last tile when there are more members than `max-tiles`: "+4,975 more" (also `tile`).
  * @csspart screen-tile - A screen share's tile (larger, before the member tiles); `data-member-id`.
  * @csspart main - The main tile of the speaker layout (also `tile`).
  * @csspart video - A tile's video.
@@ -141,6 +146,14 @@ export class CallStage extends CallcapsElement<CallStageStrings> {
 
   /** `grid` or `speaker`: overrides the room's layout when set. */
   @property({ reflect: true }) layout?: string;
+
+  /**
+   * The most tiles shown (25 by default). With more members, the last tile
+   * says how many more there are, and the tiles go to the main one and the
+   * local participant, then to those sending video, those speaking, and
+   * raised hands, then in call order: a room of thousands stays light.
+   */
+  @property({ type: Number, attribute: 'max-tiles' }) maxTiles = 25;
 
   protected override readonly _defaults = CALL_STAGE_STRINGS;
   protected override readonly _section = 'call-stage';
@@ -301,7 +314,15 @@ export class CallStage extends CallcapsElement<CallStageStrings> {
       const pick = [this._pinned, [...this._speaking].find((id) => id !== selfId && !members.find((m) => m.id === id)?.audio_muted), this.#lastSpeaker].find((id) => id && others.some((m) => m.id === id));
       main = pick ?? others[0]?.id ?? selfId;
     }
-    const ordered = main ? [...members.filter((m) => m.id === main), ...members.filter((m) => m.id !== main)] : members;
+    let ordered = main ? [...members.filter((m) => m.id === main), ...members.filter((m) => m.id !== main)] : members;
+    const max = Math.max(1, this.maxTiles || 0);
+    const untiled = ordered.length > max ? ordered.length - max + 1 : 0;
+    if (untiled) {
+      const rank = (m: Member) =>
+        m.id === main || m.id === selfId ? 0 : this.#tracks(m).video && !m.video_muted ? 1 : this._speaking.has(m.id) ? 2 : m.handraised ? 3 : 4;
+      // (A stable sort: call order within each rank.)
+      ordered = [...ordered].sort((a, b) => rank(a) - rank(b)).slice(0, max - 1);
+    }
     // Everyone received is heard, with a tile or not (the room may hide video-muted tiles).
     const audio = this.#participants.value
       .filter((m) => m.id !== selfId)
@@ -318,6 +339,7 @@ export class CallStage extends CallcapsElement<CallStageStrings> {
       )}
       <ul part="tiles" class="tiles" aria-label=${t.participants}>
         ${ordered.map((m) => this.#tile(m, m.id === main, layout))}
+        ${untiled ? html`<li part="tile more" class="tile more">${this._plural('more', untiled)}</li>` : nothing}
       </ul>
       <div class="audio">${audio.map((track) => html`<audio autoplay .srcObject=${streamOf(track)}></audio>`)}</div>
     </div>`;

@@ -151,6 +151,28 @@ describe('<call-stage>', () => {
     expect(after.srcObject).to.equal(stream);
   });
 
+  it('caps the tiles at max-tiles: self, video, raised hands first, and the last tile counts the rest', async () => {
+    const crowd = Array.from({ length: 60 }, (_, i) =>
+      member({ id: `c${i}`, name: `Crowd ${i}`, audio_muted: true, video_muted: i !== 45, handraised: i === 50 }));
+    const { el, media } = await stage([me, ...crowd]);
+    media.streams.next(new Map([['c45', { video: videoTrack() }]]));
+    await el.updateComplete;
+    const cells = () => parts(el, 'tile').map((t) => t.dataset.memberId ?? t.getAttribute('part'));
+    expect(cells().length, 'the default: 25 cells').to.equal(25);
+    expect(cells().slice(0, 4)).to.deep.equal(['me', 'c45', 'c50', 'c0']);
+    expect(cells().at(-1)).to.equal('tile more');
+    expect(part(el, 'more')!.textContent).to.equal('+37 more');
+    el.setAttribute('max-tiles', '5');
+    await el.updateComplete;
+    expect(cells()).to.deep.equal(['me', 'c45', 'c50', 'c0', 'tile more']);
+    expect(part(el, 'more')!.textContent).to.equal('+57 more');
+    el.maxTiles = 100;
+    await el.updateComplete;
+    expect([cells().length, part(el, 'more')]).to.deep.equal([61, null]);
+    expect(cells().slice(0, 3), 'call order when all fit').to.deep.equal(['me', 'c0', 'c1']);
+    await expect(el).to.be.accessible();
+  });
+
   it("hides video-muted members while the room hides them, never the local participant's own tile", async () => {
     const { el, call: c } = await stage([me, { ...ada, video_muted: true }, { ...bob, video_muted: false }]);
     expect(parts(el, 'tile').length).to.equal(3);
