@@ -8,6 +8,7 @@ import typescriptPlugin from '@rollup/plugin-typescript';
 import { chromium } from 'playwright-core';
 import { rollup, type Plugin } from 'rollup';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
+import { timingLine } from './harness.js';
 
 // The plugin's types describe its CommonJS build; under tsx the default import is the function.
 const typescript = typescriptPlugin as unknown as (options: object) => Plugin;
@@ -43,12 +44,7 @@ async function bundle(): Promise<string> {
   return output[0].code;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * 0.95))];
-const line = (name: string, values: number[], budget: string) =>
-  console.log(
-    `  ${name.padEnd(58)} median ${median(values).toFixed(2).padStart(7)} ms  p95 ${p95(values).toFixed(2).padStart(7)} ms  (n=${values.length}; budget ${budget})`,
-  );
+const line = timingLine;
 
 interface PageBench {
   panelFirstRender(n: number, samples: number): Promise<{ first: number[]; end: number[]; search: number[]; scroll: number[] }>;

@@ -45,3 +45,13 @@ export function report(title: string, method: string, figures: Figure[], baselin
     );
   }
 }
+
+const sortedCopy = (values: number[]) => [...values].sort((a, b) => a - b);
+export const median = (values: number[]) => sortedCopy(values)[Math.floor(values.length / 2)];
+export const p95 = (values: number[]) => sortedCopy(values)[Math.min(values.length - 1, Math.floor(values.length * 0.95))];
+
+/** One line of browser timings in ms: median and p95 of the samples, beside the budget. */
+export const timingLine = (name: string, values: number[], budget: string) =>
+  console.log(
+    `  ${name.padEnd(58)} median ${median(values).toFixed(2).padStart(7)} ms  p95 ${p95(values).toFixed(2).padStart(7)} ms  (n=${values.length}; budget ${budget})`,
+  );

@@ -139,8 +139,12 @@ interface Paged {
 
 /** A member event applied to a list that hears of it. */
 function apply(list: Paged, type: MemberEvent['type'], member: Member): void {
-  if (type !== 'left') list.members.set(member.id, member);
-  else if (list.members.delete(member.id)) list.total--;
+  if (type === 'left') {
+    if (list.members.delete(member.id)) list.total--;
+  } else {
+    if (type === 'joined') list.total++;
+    list.members.set(member.id, member);
+  }
 }
 
 /** A request waiting for its answer. */
@@ -414,18 +418,16 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
   }
 
   #publish(): void {
-    const { members, cursor } = this.#roster;
-    this.#participants.set([...members.values()]);
+    this.#participants.set([...this.#roster.members.values()]);
     const found = this.#found;
-    this.#rosterState.set(found
-      ? { members: [...found.members.values()], total: found.total, complete: found.cursor === null, search: found.query }
-      : {
-          members: this.#participants.value,
-          // The server counts the members with presence; a self without is listed too.
-          total: cursor === null ? members.size : this.#roster.total + +(this.#self.value?.permissions.hasPresence === false),
-          complete: cursor === null,
-          search: '',
-        });
+    const shown = found ?? this.#roster;
+    this.#rosterState.set({
+      members: found ? [...found.members.values()] : this.#participants.value,
+      // The server counts the members with presence; a self without is listed too.
+      total: shown.total + +(!found && this.#self.value?.permissions.hasPresence === false),
+      complete: shown.cursor === null,
+      search: shown.query,
+    });
     this.#waiting.set([...this.#waitingMap.values()]);
     this.#requests.set([...this.#requestMap.values()]);
   }
@@ -581,14 +583,11 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
 
   /** Shows the first page of the members whose name holds `query`; '' shows the roster again. */
   async #search(query: string): Promise<void> {
-    const epoch = ++this.#epoch;
+    this.#epoch++;
     this.#loading = null;
-    this.#found = null;
-    if (query) {
-      const page: MemberPage = await this.#send('call.members.list', { search: query });
-      if (epoch !== this.#epoch) return;
-      this.#found = { query, members: new Map(page.members.map((m) => [m.id, m])), total: page.total, cursor: page.cursor };
-    }
+    // An empty search until its first page comes (cursor 0: from the start).
+    this.#found = query ? { query, members: new Map(), total: 0, cursor: 0 } : null;
+    if (query) return this.roster.loadMore();
     this.#publish();
   }
 
