@@ -9,11 +9,16 @@
  * Two rooms: one under the roster threshold (everyone has the whole roster;
  * clients of both protocols), one over it (clients of protocol 2 have pages:
  * what they hold is then a fresh subset of what they may see, and paging to
- * the end makes it equal).
+ * the end makes it equal). In each, two `connect()` clients watch as well, one
+ * joined early (the whole roster) and one late (pages, in the paged room):
+ * their `participants$` is held to the same rules.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { firstValueFrom } from 'rxjs';
+import { WebSocket } from 'ws';
+import { connect, type CallClient, type Member } from 'callcaps/client';
 import { RpcClient, settle, startServer, type TestServer } from './helpers.js';
 
 const SEED = Number(process.env.ROOMS_SEED ?? 1414);
@@ -102,6 +107,8 @@ describe('member events: random batches through real sockets (fast-check)', () =
         const hostClient = await t.client();
         const host = new View(hostClient, 2);
         await hostClient.request('call.join', { room: name, token: await t.token({ room_name: name, is_owner: true, user_id: `o${rooms}` }), protocol: 2 });
+        const watch = () => connect(t.server.url, { room: name, userName: 'watcher', WebSocket });
+        const early = await watch();
         // In the paged room, filler members push the roster over the threshold.
         const fillers: RpcClient[] = [];
         if (paged) {
@@ -113,8 +120,22 @@ describe('member events: random batches through real sockets (fast-check)', () =
         }
         const actors: (Actor | null)[] = Array.from({ length: ACTORS }, () => null);
         const fillerIds = new Set<string>();
+        const late = await watch();
+        const watchers: CallClient[] = [early, late];
+        assert.equal((await firstValueFrom(late.roster.state$)).complete, !paged, 'the late watcher holds pages in the paged room only');
         await settle(5);
         for (const id of host.members.keys()) if (id !== host.self) fillerIds.add(id);
+        const clientView = async (call: CallClient) =>
+          new Map((await firstValueFrom(call.participants$)).map((m: Member) => [m.id, { handraised: m.handraised, hasPresence: m.permissions.hasPresence }]));
+        const complete = async (call: CallClient) => (await firstValueFrom(call.roster.state$)).complete;
+        /** What `viewer` may see now: the host, the fillers and watchers, the actors in the call with presence, and itself. */
+        const expected = (viewer: string): Map<string, Seen> => {
+          const m = new Map<string, Seen>();
+          m.set(host.self, { handraised: false, hasPresence: true });
+          for (const id of fillerIds) m.set(id, { handraised: false, hasPresence: true });
+          for (const a of actors) if (a?.joined && (a.presence || a.id === viewer)) m.set(a.id, { handraised: a.hand, hasPresence: a.presence });
+          return m;
+        };
 
         for (const batch of batches) {
           // Only what the model allows; an actor that joins or leaves in this batch is not acted on by the host in it.
@@ -169,13 +190,6 @@ describe('member events: random batches through real sockets (fast-check)', () =
 
           const inCall = actors.filter((a): a is Actor => !!a?.joined);
           const visibleAfter = new Set(inCall.filter((a) => a.presence).map((a) => a.id));
-          const expected = (viewer: string): Map<string, Seen> => {
-            const m = new Map<string, Seen>();
-            m.set(host.self, { handraised: false, hasPresence: true });
-            for (const id of fillerIds) m.set(id, { handraised: false, hasPresence: true });
-            for (const a of inCall) if (a.presence || a.id === viewer) m.set(a.id, { handraised: a.hand, hasPresence: a.presence });
-            return m;
-          };
           for (const v of [host, ...inCall.map((a) => a.view)]) {
             const want = expected(v.self);
             // Never an event about oneself, nor about a member hidden before and after the batch.
@@ -190,7 +204,16 @@ describe('member events: random batches through real sockets (fast-check)', () =
               for (const [id, seen] of v.members) assert.deepEqual(seen, want.get(id), `the paged roster of ${v.self} holds a stale or invisible member ${id}`);
             }
           }
+          for (const call of watchers) {
+            const want = expected('');
+            const held = await clientView(call);
+            if (await complete(call)) assert.deepEqual(Object.fromEntries(held), Object.fromEntries(want), 'the participants$ of a connect() client');
+            else for (const [id, seen] of held) assert.deepEqual(seen, want.get(id), `the participants$ of a paged connect() client holds a stale or invisible member ${id}`);
+          }
         }
+        // The paged connect() client pages to the end: then it holds exactly what it may see.
+        while (!(await complete(late))) await late.roster.loadMore();
+        assert.deepEqual(Object.fromEntries(await clientView(late)), Object.fromEntries(expected('')), 'a connect() client paged to the end');
         // The paged ones page to the end: then they hold exactly what they may see.
         for (const a of actors) {
           if (!a?.joined || a.view.cursor === null) continue;
@@ -205,6 +228,7 @@ describe('member events: random batches through real sockets (fast-check)', () =
           assert.deepEqual(new Set(a.view.members.keys()), want, 'paged to the end: everyone it may see');
         }
         hostClient.close();
+        for (const call of watchers) await call.leave();
         for (const f of fillers) f.close();
         for (const a of actors) a?.c.close();
     }
