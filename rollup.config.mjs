@@ -70,6 +70,10 @@ const quiet = { comments: false, preamble: BANNER };
 // internals): renamed consistently within the bundle, never `_$…` (lit's
 // cross-version protocol) and never quoted names; nothing outside the bundle reads them.
 const mangle = { properties: { regex: /^_(?!\$)/ } };
+// A fourth pass, function expressions that never read `this` as arrows (none of
+// them is a constructor), and no unused trailing parameters (nothing reads a
+// function's `length`): about 40 bytes gzip.
+const compress = { passes: 4, unsafe_arrows: true, keep_fargs: false };
 
 // lit's html`` and css`` literals carry indentation and comments that terser keeps.
 const minifyLiterals = () =>
@@ -130,7 +134,7 @@ export default [
       file: 'dist/callcaps.bundle.js',
       format: 'es',
       sourcemap: true,
-      plugins: [terser({ module: true, ecma: 2022, compress: { passes: 3 }, mangle, format: quiet }), notices()],
+      plugins: [terser({ module: true, ecma: 2022, compress, mangle, format: quiet }), notices()],
     },
   },
   {
@@ -142,7 +146,7 @@ export default [
       name: 'Callcaps',
       sourcemap: true,
       // Its own terser without `module: true`, or the global would be dropped.
-      plugins: [terser({ ecma: 2022, compress: { passes: 3 }, mangle, format: quiet })],
+      plugins: [terser({ ecma: 2022, compress, mangle, format: quiet })],
     },
   },
   {
