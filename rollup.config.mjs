@@ -2,11 +2,13 @@
 // `callcaps`, the media classic script, and a classic script per platform
 // adapter. The ES modules for app bundlers, with their .d.ts, come from `tsc`
 // (see `npm run build`).
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { minifyTemplateLiterals } from 'rollup-plugin-minify-template-literals';
+import ts from 'typescript';
 
 const compile = () =>
   typescript({
@@ -20,10 +22,31 @@ const compile = () =>
     noEmitOnError: true,
   });
 
+// rxjs from the TypeScript sources its package ships, compiled for ES2022 with the
+// same class-field semantics as its builds: its ES2015 build spells every `?.` and `??`
+// out (`null === (e = …) || void 0 === e ? …`), about 0.1 KB gzip more in the bundle.
+// Side-effect free, as its package.json says of every module.
+const RXJS = resolvePath('node_modules/rxjs/src');
+const rxjsSource = () => ({
+  name: 'rxjs-source',
+  resolveId(id, importer) {
+    const bare = id === 'rxjs' || id.startsWith('rxjs/');
+    if (!bare && !(importer?.startsWith(RXJS) && id.startsWith('.'))) return null;
+    const path = bare ? resolvePath(RXJS, id.slice(5)) : resolvePath(dirname(importer), id);
+    return { id: existsSync(`${path}.ts`) ? `${path}.ts` : `${path}/index.ts`, moduleSideEffects: false };
+  },
+  transform(code, id) {
+    if (!id.startsWith(RXJS)) return null;
+    const { outputText, sourceMapText } = ts.transpileModule(code, {
+      fileName: id,
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, useDefineForClassFields: false, sourceMap: true },
+    });
+    return { code: outputText.replace(/\/\/# sourceMappingURL=.*$/, ''), map: sourceMapText };
+  },
+});
+
 // No `development` export condition: lit resolves to its production build.
-// rxjs' ES2015 build (the `es2015` export condition): its default ES5 build carries class
-// boilerplate and tslib's helpers into the bundle.
-const resolve = () => nodeResolve({ browser: true, exportConditions: ['es2015'] });
+const resolve = () => [rxjsSource(), nodeResolve({ browser: true })];
 
 // The self-contained bundles keep no comments: the licence headers of lit's modules
 // (repeated per module) give way to one banner and to the full texts of every
@@ -47,6 +70,10 @@ const quiet = { comments: false, preamble: BANNER };
 // internals): renamed consistently within the bundle, never `_$…` (lit's
 // cross-version protocol) and never quoted names; nothing outside the bundle reads them.
 const mangle = { properties: { regex: /^_(?!\$)/ } };
+// A fourth pass, function expressions that never read `this` as arrows (none of
+// them is a constructor), and no unused trailing parameters (nothing reads a
+// function's `length`): about 40 bytes gzip.
+const compress = { passes: 4, unsafe_arrows: true, keep_fargs: false };
 
 // lit's html`` and css`` literals carry indentation and comments that terser keeps.
 const minifyLiterals = () =>
@@ -68,8 +95,7 @@ const SDK_GLOBALS = {
 const adapter = (name, global) => ({
   input: `src/adapters/${name}/index.ts`,
   external: (id) => CORE.test(id) || id in SDK_GLOBALS,
-  // rxjs' ES2015 build: its default (ES5) one carries class helpers.
-  plugins: [nodeResolve({ browser: true, exportConditions: ['es2015'] }), compile()],
+  plugins: [...resolve(), compile()],
   output: {
     file: `dist/adapters/${name}.iife.js`,
     format: 'iife',
@@ -103,24 +129,24 @@ export default [
   adapter('signalwire', 'CallcapsSignalWire'),
   {
     input: 'src/index.ts',
-    plugins: [resolve(), compile(), minifyLiterals()],
+    plugins: [...resolve(), compile(), minifyLiterals()],
     output: {
       file: 'dist/callcaps.bundle.js',
       format: 'es',
       sourcemap: true,
-      plugins: [terser({ module: true, ecma: 2022, compress: { passes: 3 }, mangle, format: quiet }), notices()],
+      plugins: [terser({ module: true, ecma: 2022, compress, mangle, format: quiet }), notices()],
     },
   },
   {
     input: 'src/index.ts',
-    plugins: [resolve(), compile(), minifyLiterals()],
+    plugins: [...resolve(), compile(), minifyLiterals()],
     output: {
       file: 'dist/callcaps.iife.js',
       format: 'iife',
       name: 'Callcaps',
       sourcemap: true,
       // Its own terser without `module: true`, or the global would be dropped.
-      plugins: [terser({ ecma: 2022, compress: { passes: 3 }, mangle, format: quiet })],
+      plugins: [terser({ ecma: 2022, compress, mangle, format: quiet })],
     },
   },
   {
@@ -128,7 +154,7 @@ export default [
     // exports join window.Callcaps (extend). Self-contained (its own lit and rxjs):
     // the main classic script exposes neither, and has no room left to.
     input: 'src/callcaps-media.ts',
-    plugins: [resolve(), compile(), minifyLiterals()],
+    plugins: [...resolve(), compile(), minifyLiterals()],
     output: {
       file: 'dist/callcaps-media.iife.js',
       format: 'iife',

@@ -56,12 +56,6 @@ export interface CallCapabilitiesState {
 /** A top-level field of {@link CallCapabilitiesState}. */
 export type CapabilityField = keyof CallCapabilitiesState;
 
-/** Every top-level field, in the order of the contract. */
-export const CAPABILITY_FIELDS: readonly CapabilityField[] = Object.freeze([
-  'self', 'member', 'end', 'setLayout', 'sendDigit', 'screenshare', 'device',
-  'lock', 'vmutedHide', 'admit', 'record', 'stream', 'transcribe', 'request',
-] as const);
-
 /** A path into the state: top-level field, then nested keys. */
 type StatePath = readonly string[];
 
@@ -70,20 +64,25 @@ const onOff = (flag: string, path: StatePath): [string, StatePath][] => [
   [`${flag}.off`, [...path, 'off']],
 ];
 
+/** What one may do to oneself or to others: the flag after `self.` or `member.`, and the field it grants. */
+const MEMBER_LEAVES = [
+  ['microphone.volume.set', 'microphoneVolume'],
+  ['microphone.sensitivity.set', 'microphoneSensitivity'],
+  ['speaker.volume.set', 'speakerVolume'],
+  ['position.set', 'position'],
+  ['meta', 'meta'],
+  ['remove', 'remove'],
+  ['audioflags.set', 'audioFlags'],
+  ['permissions.set', 'permissions'],
+  ['role.set', 'role'],
+];
+
 const memberLeaves = (p: 'self' | 'member'): [string, StatePath][] => [
   ...onOff(`${p}.mute.audio`, [p, 'muteAudio']),
   ...onOff(`${p}.mute.video`, [p, 'muteVideo']),
   ...onOff(`${p}.deaf`, [p, 'deaf']),
   ...onOff(`${p}.raisehand`, [p, 'raisehand']),
-  [`${p}.microphone.volume.set`, [p, 'microphoneVolume']],
-  [`${p}.microphone.sensitivity.set`, [p, 'microphoneSensitivity']],
-  [`${p}.speaker.volume.set`, [p, 'speakerVolume']],
-  [`${p}.position.set`, [p, 'position']],
-  [`${p}.meta`, [p, 'meta']],
-  [`${p}.remove`, [p, 'remove']],
-  [`${p}.audioflags.set`, [p, 'audioFlags']],
-  [`${p}.permissions.set`, [p, 'permissions']],
-  [`${p}.role.set`, [p, 'role']],
+  ...MEMBER_LEAVES.map(([flag, field]): [string, StatePath] => [`${p}.${flag}`, [p, field]]),
 ];
 
 /** Every leaf flag of the grammar and the state field it grants. */
@@ -105,6 +104,11 @@ const LEAVES: ReadonlyMap<string, StatePath> = new Map<string, StatePath>([
   ['request.audio', ['request', 'audio']],
   ['request.video', ['request', 'video']],
   ['request.screenshare', ['request', 'screenshare']],
+]);
+
+/** Every top-level field, in the order of the contract (the leaves'). */
+export const CAPABILITY_FIELDS: readonly CapabilityField[] = Object.freeze([
+  ...new Set([...LEAVES.values()].map(([field]) => field as CapabilityField)),
 ]);
 
 /** Every leaf flag of the grammar, in the order of the contract. */
@@ -131,22 +135,18 @@ const GRANTS: ReadonlyMap<string, readonly StatePath[]> = (() => {
 /** Every flag of the grammar, parents included (`self`, `member.mute`, `lock`…). */
 export const ALL_FLAGS: readonly string[] = Object.freeze([...GRANTS.keys()]);
 
-/** A mutable copy of the all-false state, for the parser to fill in. */
+/** Sets the field at `path`, making the objects on the way (in the order the leaves come: the contract's). */
+function put(state: Record<string, unknown>, path: StatePath, value: boolean): void {
+  let node = state;
+  for (let i = 0; i < path.length - 1; i++) node = (node[path[i]] ??= {}) as Record<string, unknown>;
+  node[path[path.length - 1]] = value;
+}
+
+/** A mutable copy of the all-false state, for the parser to fill in: every leaf's field, false. */
 function blankState(): Record<string, unknown> {
-  const no = () => ({ on: false, off: false });
-  const member = () => ({
-    muteAudio: no(), muteVideo: no(), deaf: no(), raisehand: no(),
-    microphoneVolume: false, microphoneSensitivity: false, speakerVolume: false,
-    position: false, meta: false, remove: false, audioFlags: false,
-    permissions: false, role: false,
-  });
-  return {
-    self: member(), member: member(),
-    end: false, setLayout: false, sendDigit: false, screenshare: false, device: false,
-    lock: no(), vmutedHide: no(),
-    admit: false, record: no(), stream: no(), transcribe: no(),
-    request: { presence: false, audio: false, video: false, screenshare: false },
-  };
+  const state = {};
+  for (const path of LEAVES.values()) put(state, path, false);
+  return state;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -155,12 +155,6 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
-}
-
-function grant(state: Record<string, unknown>, path: StatePath): void {
-  let node = state;
-  for (let i = 0; i < path.length - 1; i++) node = node[path[i]] as Record<string, unknown>;
-  node[path[path.length - 1]] = true;
 }
 
 /** The all-false state: nothing is allowed. Deeply frozen. */
@@ -178,7 +172,7 @@ export function parseCapabilities(flags: unknown): CallCapabilitiesState {
   }
   const state = blankState();
   for (const flag of flags as string[]) {
-    for (const path of GRANTS.get(flag) ?? []) grant(state, path);
+    for (const path of GRANTS.get(flag) ?? []) put(state, path, true);
   }
   return deepFreeze(state) as unknown as CallCapabilitiesState;
 }

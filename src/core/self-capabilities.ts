@@ -1,10 +1,9 @@
-import { BehaviorSubject, type Observable } from 'rxjs';
-import { derive } from './state.js';
+import type { Observable } from 'rxjs';
+import { derive, State } from './state.js';
 import {
   CAPABILITY_FIELDS,
   NO_CAPABILITIES,
   parseCapabilities,
-  sameValue,
   type CallCapabilitiesState,
   type CapabilityField,
 } from './capabilities.js';
@@ -26,14 +25,15 @@ export type CapabilityAccessors = {
  * capability reads as not granted.
  */
 class SelfCapabilitiesBase {
-  readonly #state = new BehaviorSubject<CallCapabilitiesState>(NO_CAPABILITIES);
-  readonly #known = new BehaviorSubject<boolean>(false);
+  // `State` emits only on a change by value.
+  readonly #state = new State<CallCapabilitiesState>(NO_CAPABILITIES);
+  readonly #known = new State(false);
   readonly #fields = new Map<CapabilityField, Observable<unknown>>();
 
   /** The whole state; replays the current value; emits only on a change by value. */
-  readonly state$: Observable<CallCapabilitiesState> = this.#state.asObservable();
+  readonly state$: Observable<CallCapabilitiesState> = this.#state.$;
   /** False until the first update and while the call is disconnected. */
-  readonly known$: Observable<boolean> = this.#known.asObservable();
+  readonly known$: Observable<boolean> = this.#known.$;
 
   constructor(flags?: unknown) {
     if (flags !== undefined) this.update(flags);
@@ -69,7 +69,7 @@ class SelfCapabilitiesBase {
   private field$(field: CapabilityField): Observable<unknown> {
     let field$ = this.#fields.get(field);
     if (!field$) {
-      field$ = derive(this.#state, (state) => state[field]);
+      field$ = derive(this.state$, (state) => state[field]);
       this.#fields.set(field, field$);
     }
     return field$;
@@ -92,9 +92,8 @@ class SelfCapabilitiesBase {
   }
 
   #set(state: CallCapabilitiesState, known: boolean): void {
-    if (this.#state.closed) return;
-    if (!sameValue(state, this.#state.value)) this.#state.next(state);
-    if (known !== this.#known.value) this.#known.next(known);
+    this.#state.set(state);
+    this.#known.set(known);
   }
 }
 

@@ -105,6 +105,12 @@ export const styles = css`
     padding: 2px 8px;
     font-size: 0.75rem;
   }
+  /* A pinned tile's pin, as a pressed toggle (only <call-stage> has aria-pressed buttons: not in the shared base). */
+  button[aria-pressed='true'] {
+    border-color: var(--_accent);
+    background: var(--_accent);
+    color: var(--_on-accent);
+  }
   .stage[data-layout='speaker'] .tiles {
     grid-template-columns: repeat(auto-fill, minmax(calc(var(--_tile-min) * 0.7), 1fr));
   }

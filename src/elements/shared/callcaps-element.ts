@@ -182,7 +182,7 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
 
   /** Why nothing is actionable, while not ready. */
   protected get _notReadyReason(): string {
-    return this._connection.value === 'reconnecting' ? this.t.reconnecting : this.t.notReady;
+    return this._stale ? this.t.reconnecting : this.t.notReady;
   }
 
   /** Where capabilities come from: the call's, unless the element takes its own. */

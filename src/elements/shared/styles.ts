@@ -59,7 +59,6 @@ export const base = css`
     outline: 2px solid var(--_focus);
     outline-offset: 2px;
   }
-  button[aria-pressed='true'],
   button.primary {
     border-color: var(--_accent);
     background: var(--_accent);

@@ -267,7 +267,8 @@ export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
 
   #renderLobby(): TemplateResult {
     const t = this.t;
-    const access = this._stale && this.#lastAccess ? this.#lastAccess : this.#access.value;
+    // The access as last seen connected (willUpdate keeps it current until reconnecting).
+    const access = this.#lastAccess ?? this.#access.value;
     const connected = this._connection.value === 'connected';
     const denied = this.#left.value === 'denied';
     const state = denied ? 'denied' : access.awaiting ? 'waiting' : access.level === 'lobby' ? 'form' : 'admitted';
@@ -312,7 +313,7 @@ export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
 
   protected override _render() {
     if (!this.call) return nothing;
-    const level = (this._stale && this.#lastAccess ? this.#lastAccess : this.#access.value).level;
+    const level = (this.#lastAccess ?? this.#access.value).level;
     if (this.#left.value === 'denied' || level === 'lobby' || (this.#knocked && level === 'full' && !this._caps.admit)) return this.#renderLobby();
     if (!this._caps.admit) return nothing;
     return html`${this.#renderHost()}<div part="announcement" class="visually-hidden" role="status">${this._announcement}</div>`;
