@@ -137,6 +137,8 @@ interface Paged {
   cursor: number | null;
 }
 
+const emptyRoster = (): Paged => ({ query: '', members: new Map(), total: 0, cursor: null });
+
 /** A member event applied to a list that hears of it. */
 function apply(list: Paged, type: MemberEvent['type'], member: Member): void {
   if (type === 'left') {
@@ -214,11 +216,10 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
   };
 
   /** The loaded members (the roster's pages: every member once `cursor` is null), in the order of joining. */
-  #roster: Paged = { query: '', members: new Map(), total: 0, cursor: null };
+  #roster = emptyRoster();
   /** The search shown, if any. */
   #found: Paged | null = null;
-  /** Bumped by every `call.joined` (which starts the roster over) and search: a page answered for an older one is dropped. */
-  #epoch = 0;
+  /** The page on its way, if any. */
   #loading: Promise<void> | null = null;
   #waitingMap = new Map<string, WaitingParticipant>();
   #requestMap = new Map<string, PermissionRequest>();
@@ -355,9 +356,7 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
       case 'call.joined':
         // The roster starts over: everyone, or the first page (`cursor`) of the `present` members with presence.
         this.#roster = { query: '', members: new Map(p.members.map((m: Member) => [m.id, m])), total: p.present, cursor: p.cursor ?? null };
-        this.#found = null;
-        this.#epoch++;
-        this.#loading = null;
+        this.#show(null);
         this.#audience.set(p.audience ?? null);
         this.#waitingMap = new Map(p.waiting?.map((w: WaitingParticipant) => [w.id, w]));
         this.#requestMap = new Map(p.requests?.map((r: PermissionRequest) => [r.member_id, r]));
@@ -446,7 +445,7 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
     clearTimeout(this.#retry);
     clearTimeout(this.#watchdog);
     this.#resume = undefined;
-    this.#roster = { query: '', members: new Map(), total: 0, cursor: null };
+    this.#roster = emptyRoster();
     this.#found = null;
     this.#audience.set(null);
     this.#waitingMap.clear();
@@ -565,12 +564,12 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
 
   /** The next page of the list shown (the roster's, or the search's). */
   async #loadMore(limit?: number): Promise<void> {
-    const epoch = this.#epoch;
     const list = this.#found ?? this.#roster;
     try {
       if (list.cursor === null) return;
       const page: MemberPage = await this.#send('call.members.list', { search: list.query, cursor: list.cursor, limit });
-      if (epoch !== this.#epoch) return;
+      // Dropped when the roster started over (`call.joined`) or another search is shown.
+      if (list !== (this.#found ?? this.#roster)) return;
       for (const m of page.members) list.members.set(m.id, m);
       list.total = page.total;
       list.cursor = page.cursor;
@@ -583,12 +582,16 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
 
   /** Shows the first page of the members whose name holds `query`; '' shows the roster again. */
   async #search(query: string): Promise<void> {
-    this.#epoch++;
-    this.#loading = null;
     // An empty search until its first page comes (cursor 0: from the start).
-    this.#found = query ? { query, members: new Map(), total: 0, cursor: 0 } : null;
+    this.#show(query ? { query, members: new Map(), total: 0, cursor: 0 } : null);
     if (query) return this.roster.loadMore();
     this.#publish();
+  }
+
+  /** Shows a search (or the roster): a page on its way for another list no longer holds up the next. */
+  #show(found: Paged | null): void {
+    this.#found = found;
+    this.#loading = null;
   }
 
   /** Sends a `media.*` request (for `callcaps/media`). */
