@@ -340,17 +340,17 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     const rest: Item[] = [];
     const listed = new Set<string>();
     const roster = this.#roster.value;
-    // A paged roster counts its members not loaded yet, the user among them unless seen or searched away.
-    let unloaded = roster ? roster.total - roster.members.length - +!roster.search : 0;
+    let selfLoaded = false;
     for (const m of roster?.members ?? this.#participants.value) {
       if (m.id === self?.id) {
-        if (roster && !roster.search) unloaded++;
+        selfLoaded = true;
         continue;
       }
       if (req.has(m.id)) listed.add(m.id);
       if (match(m)) (req.has(m.id) ? asking : m.handraised ? hands : rest).push(m);
     }
-    this.#unloaded = unloaded = Math.max(0, unloaded);
+    // A paged roster's members not loaded yet: the server counts them, and the user among them (unless searched away) until loaded.
+    const unloaded = (this.#unloaded = roster ? Math.max(0, roster.total - roster.members.length - +!(roster.search || selfLoaded)) : 0);
     this.#count = asking.length + hands.length + rest.length + unloaded;
     for (const r of requests) if (!listed.has(r.member_id) && r.member_id !== self?.id && match(r)) asking.push(r);
     this.#items = asking.length + hands.length ? [...asking, ...hands, ...rest] : rest;
