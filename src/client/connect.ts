@@ -2,10 +2,10 @@
  * `connect()`: the reference server's client, a {@link Call} over one
  * WebSocket (the browser's, or one passed in). No DOM and no Node-only API.
  */
-import { Subject, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { can } from '../core/capabilities.js';
 import { SelfCapabilities } from '../core/self-capabilities.js';
-import { State } from '../core/state.js';
+import { Events, State } from '../core/state.js';
 import {
   CapabilityError, CLOSE_LINK_LOST, ConnectionError, MEMBER_ACTION_FLAGS, mayActOn, ServerError,
   type Access, type Audience, type CallMedia, type CallMessage, type ConnectionState, type LargeRoomCall, type LeftReason, type MediaChannel,
@@ -169,7 +169,7 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
   readonly #connection = new State<ConnectionState>('connecting');
   readonly #left = new State<LeftReason | null>(null);
   readonly #closeReason = new State<Error | null>(null);
-  readonly #messages = new Subject<CallMessage>();
+  readonly #messages = new Events<CallMessage>();
   readonly #rosterState = new State<RosterState>({ members: [], total: 0, complete: true, search: '' });
   readonly #audience = new State<number | null>(null);
   readonly self$ = this.#self.$;
@@ -180,7 +180,7 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
   readonly requests$ = this.#requests.$;
   readonly connection$ = this.#connection.$;
   readonly left$ = this.#left.$;
-  readonly messages$: Observable<CallMessage> = this.#messages.asObservable();
+  readonly messages$: Observable<CallMessage> = this.#messages.$;
   /**
    * Why the connection ended, when it did not end by leaving or by a
    * `call.left` from the server (`left$` says why then): a
@@ -191,9 +191,9 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
   readonly closeReason$ = this.#closeReason.$;
   /** Media, once `withMedia(call)` of `callcaps/media` added it. */
   media?: CallMedia;
-  readonly #signals = new Subject<{ method: string; params: any }>();
+  readonly #signals = new Events<{ method: string; params: any }>();
   /** Every `media.*` notification (for `callcaps/media`). */
-  readonly signals$ = this.#signals.asObservable();
+  readonly signals$ = this.#signals.$;
 
   /**
    * The roster in pages (protocol 2). Below the server's threshold
@@ -404,14 +404,14 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
         this.#room.set(p.room);
         break;
       case 'call.message':
-        this.#messages.next(p);
+        this.#messages.emit(p);
         break;
       case 'call.left':
         this.#left.set(p.reason);
         this.#finish();
         return;
       default:
-        if (message.method?.startsWith('media.')) return this.#signals.next({ method: message.method, params: p });
+        if (message.method?.startsWith('media.')) return this.#signals.emit({ method: message.method, params: p });
     }
     this.#publish();
   }

@@ -1,38 +1,68 @@
 /**
  * `State<T>`: a value that replays its current state and emits only when it
- * changed by value. The reference client and every adapter build the `Call`'s
- * observables from it. No DOM here.
+ * changed by value, and `Events<T>`, values for whoever is subscribed. The
+ * reference client and every adapter build the `Call`'s observables from
+ * them. No DOM here.
  */
-import { BehaviorSubject, Observable } from 'rxjs';
+import { Observable, type Subscriber } from 'rxjs';
 import { sameValue } from './capabilities.js';
 
-export class State<T> {
-  readonly #subject: BehaviorSubject<T>;
-  /** Replays the current value; emits only on a change by value. */
-  readonly $: Observable<T>;
+/**
+ * Values for whoever subscribes at the time: rxjs' `Subject`, written out on
+ * `Observable` because its machinery (with `BehaviorSubject`'s, about 0.3 KB
+ * gzip) does not fit the classic script's budget. Subscribers are reached in
+ * the order they came, each through its own `Subscriber` (which reports what
+ * a callback throws, as with a `Subject`).
+ */
+export class Events<T> {
+  protected readonly _subscribers = new Set<Subscriber<T>>();
+  protected _closed = false;
+  readonly $: Observable<T> = new Observable<T>((subscriber) => {
+    this._join(subscriber);
+    if (this._closed) return subscriber.complete();
+    this._subscribers.add(subscriber);
+    return () => this._subscribers.delete(subscriber);
+  });
 
-  constructor(value: T) {
-    this.#subject = new BehaviorSubject(value);
-    // `set()` lets only changes through, so nothing here needs to de-duplicate.
-    this.$ = this.#subject.asObservable();
-  }
+  /** What a new subscriber gets first (nothing here; a `State` replays its value). */
+  protected _join(_subscriber: Subscriber<T>): void {}
 
-  get value(): T {
-    return this.#subject.value;
-  }
-
-  set(value: T): void {
-    if (!this.#subject.closed && !sameValue(value, this.#subject.value)) this.#subject.next(value);
+  emit(value: T): void {
+    if (!this._closed) for (const subscriber of [...this._subscribers]) subscriber.next(value);
   }
 
   /** Whether anyone is subscribed (tests use it to prove teardown). */
   get observed(): boolean {
-    return this.#subject.observed;
+    return this._subscribers.size > 0;
   }
 
-  /** Completes the observable: subscribers are released. */
+  /** Completes the observable: subscribers are released, and later ones complete at once. */
   complete(): void {
-    this.#subject.complete();
+    this._closed = true;
+    for (const subscriber of [...this._subscribers]) subscriber.complete();
+    this._subscribers.clear();
+  }
+}
+
+/** A value that replays its current state and emits only when it changed by value (rxjs' `BehaviorSubject`, filtered). */
+export class State<T> extends Events<T> {
+  #value: T;
+
+  constructor(value: T) {
+    super();
+    this.#value = value;
+  }
+
+  protected override _join(subscriber: Subscriber<T>): void {
+    if (!this._closed) subscriber.next(this.#value);
+  }
+
+  get value(): T {
+    return this.#value;
+  }
+
+  set(value: T): void {
+    if (!this._closed && !sameValue(value, this.#value)) this.emit((this.#value = value));
   }
 }
 

@@ -163,7 +163,7 @@ export const de: CompleteLocale = {
     memberReconnecting: 'Verbindet neu…',
     pin: '{name} anheften',
     mediaUnavailable: 'Audio und Video sind in diesem Anruf nicht verfügbar.',
-    more: { other: '+{count} weitere' },
+    more: { one: '+{count} weitere Person', other: '+{count} weitere Personen' },
   },
 };
 

@@ -163,7 +163,7 @@ export const es: CompleteLocale = {
     memberReconnecting: 'Reconectando…',
     pin: 'Fijar a {name}',
     mediaUnavailable: 'El audio y el video no están disponibles en esta llamada.',
-    more: { other: '+{count} más' },
+    more: { one: '+{count} más', other: '+{count} más' },
   },
 };
 

@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type CSSResultGroup, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { BehaviorSubject, type Observable } from 'rxjs';
-import { derive } from '../../core/state.js';
+import type { Observable } from 'rxjs';
+import { derive, State } from '../../core/state.js';
 import { NO_CAPABILITIES, type CallCapabilitiesState } from '../../core/capabilities.js';
 import type { Call, ConnectionState } from '../../core/call.js';
 import type { SelfCapabilities } from '../../core/self-capabilities.js';
@@ -22,7 +22,7 @@ export type CallAction = {
 }[keyof Call];
 
 // Without a call there is no connection to lose. (rxjs's `of` would cost 2 KB gzip.)
-const NO_CALL_CONNECTION: Observable<ConnectionState> = new BehaviorSubject<ConnectionState>('connected');
+const NO_CALL_CONNECTION: Observable<ConnectionState> = new State<ConnectionState>('connected').$;
 
 const isSelfCapabilities = (source: CapabilitiesSource): source is SelfCapabilities =>
   'known$' in source && 'state$' in source;
