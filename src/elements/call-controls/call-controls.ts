@@ -179,20 +179,21 @@ type Key = keyof CallControlsStrings;
 type Toggle = 'mic' | 'camera' | 'screenshare' | 'hand' | 'deafen' | 'lock' | 'record';
 
 /**
- * Each toggle's two faces, the first while its capability's `on` state does
- * not hold (live, video on, not sharing, lowered, hearing, unlocked, not
- * recording), the second while it does: each face its label (what pressing
- * does), its icon, and why that is refused. Words, not arrays: smaller in
- * the classic script, whose size budget is tight.
+ * Each toggle's flag in `LocalState`, then its two faces, the first while
+ * the flag does not hold (live, video on, not sharing, lowered, hearing,
+ * unlocked, not recording), the second while it does: each face its label
+ * (what pressing does), its icon, why that is refused, and the `Call` method
+ * that does it. Words, not arrays: smaller in the classic script, whose size
+ * budget is tight.
  */
 const FACES: Record<Toggle, string> = {
-  mic: 'mic mic micMuteDenied unmute mic-off micDenied',
-  camera: 'camera camera cameraStopDenied startVideo camera-off cameraDenied',
-  screenshare: 'screenshare screenshare screenshareDenied stopSharing screenshare-off screenshareDenied',
-  hand: 'hand hand handDenied lowerHand hand-off lowerHandDenied',
-  deafen: 'deafen deafen deafenDenied undeafen deafen-off undeafenDenied',
-  lock: 'lock unlock lockDenied unlock lock unlockDenied',
-  record: 'record record recordDenied stopRecording record-stop stopRecordingDenied',
+  mic: 'audio_muted mic mic micMuteDenied mute unmute mic-off micDenied unmute',
+  camera: 'video_muted camera camera cameraStopDenied mute startVideo camera-off cameraDenied unmute',
+  screenshare: 'screenshare screenshare screenshare screenshareDenied startScreenshare stopSharing screenshare-off screenshareDenied stopScreenshare',
+  hand: 'handraised hand hand handDenied raiseHand lowerHand hand-off lowerHandDenied lowerHand',
+  deafen: 'deaf deafen deafen deafenDenied deaf undeafen deafen-off undeafenDenied undeaf',
+  lock: 'locked lock unlock lockDenied lock unlock lock unlockDenied unlock',
+  record: 'recording record record recordDenied startRecording stopRecording record-stop stopRecordingDenied stopRecording',
 };
 
 /** What a media toggle asks the hosts for (its `request*` string), when it may not start that media itself. */
@@ -614,19 +615,17 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
    * A toggle: it needs the direction it would perform, is shown disabled (with
    * the rule that refuses that direction) when only the other direction is
    * granted, and hidden (with `gating="hide"`) when neither is, unless it can
-   * ask the hosts (request mode).
+   * ask the hosts (request mode). `dir` is what the capabilities grant; `args`
+   * go to the `Call` method after the face's.
    */
-  #toggle(
-    part: Toggle,
-    isOn: boolean,
-    dir: OnOff,
-    perform: () => void,
-    item: boolean,
-  ): TemplateResult | typeof nothing {
+  #toggle(part: Toggle, dir: OnOff, args: unknown[], item: boolean): TemplateResult | typeof nothing {
     if (!this.#offers(part)) return nothing;
     const t = this.t;
+    const [key, ...faces] = FACES[part].split(' ') as [keyof LocalState, ...string[]];
+    const isOn = !!this.#state()[key];
     const needed = isOn ? dir.off : dir.on;
-    const [label, icon, denied] = FACES[part].split(' ').slice(+isOn * 3) as [Key, IconName, Key];
+    const [label, icon, denied, action] = faces.slice(+isOn * 4) as [Key, IconName, Key, CallAction];
+    const perform = () => void this._act(action as 'lock', args as [], () => this.#setLocal(key, !isOn));
     const reason = this._ready ? t[denied] : this._notReadyReason;
     // Mic and camera are "on" while live; the others while their flag's state holds.
     const on = part === 'mic' || part === 'camera' ? !isOn : isOn;
@@ -760,7 +759,6 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     if (!this.call && !this.capabilities) return nothing;
     const t = this.t;
     const caps = this._caps;
-    const s = this.#state();
     const self = this.#self.value;
     const joined = (this._ready || this._stale) && (!this.call || !!self);
     const compact = this.#compact;
@@ -769,34 +767,19 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     const inMenu = (part: string) => compact && OVERFLOW.includes(part);
     const popupButton = (part: 'dialpad' | 'devices', granted: boolean, denied: string) =>
       this.#button(part, granted, denied, () => void this.#openPopup(part), inMenu(part), { expanded: this._open === part });
-    const toggle = (
-      part: Toggle,
-      key: keyof LocalState,
-      dir: OnOff,
-      perform: [CallAction, CallAction],
-      args: unknown[] = [],
-    ) => {
-      const isOn = !!s[key];
-      return this.#toggle(
-        part,
-        isOn,
-        dir,
-        () => void this._act(perform[+isOn] as 'lock', args as [], () => this.#setLocal(key, !isOn)),
-        inMenu(part),
-      );
-    };
+    const toggle = (part: Toggle, dir: OnOff, args: unknown[] = []) => this.#toggle(part, dir, args, inMenu(part));
     const controls = {
-      mic: toggle('mic', 'audio_muted', caps.self.muteAudio, ['mute', 'unmute'], [['audio']]),
-      camera: toggle('camera', 'video_muted', caps.self.muteVideo, ['mute', 'unmute'], [['video']]),
-      screenshare: toggle('screenshare', 'screenshare', { on: caps.screenshare, off: caps.screenshare }, ['startScreenshare', 'stopScreenshare']),
-      hand: toggle('hand', 'handraised', caps.self.raisehand, ['raiseHand', 'lowerHand']),
-      deafen: toggle('deafen', 'deaf', caps.self.deaf, ['deaf', 'undeaf']),
+      mic: toggle('mic', caps.self.muteAudio, [['audio']]),
+      camera: toggle('camera', caps.self.muteVideo, [['video']]),
+      screenshare: toggle('screenshare', { on: caps.screenshare, off: caps.screenshare }),
+      hand: toggle('hand', caps.self.raisehand),
+      deafen: toggle('deafen', caps.self.deaf),
       'request-presence': self && !self.permissions.hasPresence && caps.request.presence
         ? this.#button('request-presence', true, '', () => void this.#request('presence'), false)
         : nothing,
-      lock: toggle('lock', 'locked', caps.lock, ['lock', 'unlock']),
+      lock: toggle('lock', caps.lock),
       layout: this.#renderLayout(inMenu('layout')),
-      record: toggle('record', 'recording', caps.record, ['startRecording', 'stopRecording']),
+      record: toggle('record', caps.record),
       dialpad: popupButton('dialpad', caps.sendDigit, t.dialpadDenied),
       devices: popupButton('devices', caps.device, t.devicesDenied),
       end: this.#button('end', caps.end, t.endDenied, () => void this.#openPopup('end'), false, { look: 'danger', expanded: this._open === 'end' }),
