@@ -476,8 +476,9 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     const next = this.#focusNext;
     if (!next) return;
     this.#focusNext = undefined;
-    const items = this.#menuItems();
-    (next === 'first' ? items[0] : next === 'last' ? items.at(-1) : this.renderRoot.querySelector<HTMLElement>(next))?.focus();
+    // The first match of the selector, or the menu's first or last item.
+    const found = this.renderRoot.querySelectorAll<HTMLElement>(next === 'first' || next === 'last' ? '[role="menu"] [role^="menuitem"]' : next);
+    found[next === 'last' ? found.length - 1 : 0]?.focus();
   }
 
   /** Whether the compact layout is in use. */
@@ -524,10 +525,6 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
   #toggleMenu(focus: 'first' | 'last' | null): void {
     this._open = focus ? 'more' : null;
     this.#focusNext = focus ?? undefined;
-  }
-
-  #menuItems(): HTMLElement[] {
-    return [...this.renderRoot.querySelectorAll<HTMLElement>('[role="menu"] [role^="menuitem"]')];
   }
 
   #closeMenu(): void {
@@ -786,7 +783,7 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
       leave: this.#button('leave', joined, this._notReadyReason, () => void this._act('leave', []), false, { look: 'danger' }),
     } satisfies Record<CallControl, unknown>;
     const main = CALL_CONTROLS.filter((part) => !inMenu(part) && part !== 'end' && part !== 'leave').map((part) => controls[part]);
-    const overflow = OVERFLOW.map((part) => (inMenu(part) ? controls[part as CallControl] : nothing)).filter((c) => c !== nothing);
+    const overflow = compact ? OVERFLOW.map((part) => controls[part as CallControl]).filter((c) => c !== nothing) : [];
     return html`<div class="sizer"></div>
       <div part="bar" class="bar" role="group" aria-label=${t.controls} data-layout=${compact ? 'compact' : 'full'}>
         ${main}
