@@ -571,11 +571,12 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
 
   /**
    * One control: a labelled button, an icon-only one whose label is its
-   * tooltip (compact), or an item of the overflow menu (`item`). One that the
+   * tooltip (compact), or an item of the overflow menu. One that the
    * participant cannot use stays readable, with a lock badge and the reason as
    * its title and accessible description, instead of fading out.
    */
-  #control(o: Control, item: boolean): TemplateResult {
+  #control(o: Control): TemplateResult {
+    const item = this.#inMenu(o.part);
     const reasonId = (!o.allowed || o.mode) && o.reason ? `${o.part}-reason` : undefined;
     return html`<button
         part=${o.part}
@@ -604,6 +605,11 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
       >${reasonId ? html`<span id=${reasonId} hidden>${o.reason}</span>` : nothing}`;
   }
 
+  /** In the compact layout the less common controls live in the menu, rendered only while it is open. */
+  #inMenu(part: string): boolean {
+    return this.#compact && OVERFLOW.includes(part);
+  }
+
   #offers(part: string): boolean {
     return !this.#offered || this.#offered.has(part);
   }
@@ -615,7 +621,7 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
    * ask the hosts (request mode). `dir` is what the capabilities grant; `args`
    * go to the `Call` method after the face's.
    */
-  #toggle(part: Toggle, dir: OnOff, args: unknown[], item: boolean): TemplateResult | typeof nothing {
+  #toggle(part: Toggle, dir: OnOff, args: unknown[] = []): TemplateResult | typeof nothing {
     if (!this.#offers(part)) return nothing;
     const t = this.t;
     const [key, ...faces] = FACES[part].split(' ') as [keyof LocalState, ...string[]];
@@ -629,13 +635,18 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     // Media that is off and may not be started, but may be asked for: the hosts are asked.
     const kind = REQUESTS[part];
     if (!needed && kind && !on && this._caps.request[kind]) {
-      return this.#control(
-        { part, label: t[camel(`request-${kind}`) as Key] as string, icon, reason, allowed: true, mode: 'request', onClick: () => void this.#request(kind) },
-        item,
-      );
+      return this.#control({
+        part,
+        label: t[camel(`request-${kind}`) as Key] as string,
+        icon,
+        reason,
+        allowed: true,
+        mode: 'request',
+        onClick: () => void this.#request(kind),
+      });
     }
     if (!dir.on && !dir.off && this.gating === 'hide') return nothing;
-    return this.#control({ part, label: t[label], icon, state: on ? 'on' : 'off', allowed: needed, reason, onClick: perform }, item);
+    return this.#control({ part, label: t[label], icon, state: on ? 'on' : 'off', allowed: needed, reason, onClick: perform });
   }
 
   /** A plain button gated by one capability. */
@@ -644,32 +655,28 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     granted: boolean,
     denied: string,
     onClick: () => void,
-    item: boolean,
     extra: { look?: string; expanded?: boolean } = {},
   ): TemplateResult | typeof nothing {
     if (!this.#offers(part) || (!granted && this.gating === 'hide')) return nothing;
-    return this.#control(
-      {
-        part,
-        label: this.t[camel(part) as 'end'],
-        icon: part as IconName,
-        allowed: granted,
-        reason: this._ready ? denied : this._notReadyReason,
-        onClick,
-        ...extra,
-      },
-      item,
-    );
+    return this.#control({
+      part,
+      label: this.t[camel(part) as 'end'],
+      icon: part as IconName,
+      allowed: granted,
+      reason: this._ready ? denied : this._notReadyReason,
+      onClick,
+      ...extra,
+    });
   }
 
-  #renderLayout(item: boolean): TemplateResult | typeof nothing {
+  #renderLayout(): TemplateResult | typeof nothing {
     const room = this.#room.value;
     const granted = this._caps.setLayout;
     if (!this.#offers('layout') || !room?.layouts.length || (!granted && this.gating === 'hide')) return nothing;
     const t = this.t;
     const reason = this._ready ? t.layoutDenied : this._notReadyReason;
     const reasonSpan = granted ? nothing : html`<span id="layout-reason" hidden>${reason}</span>`;
-    if (item) {
+    if (this.#inMenu('layout')) {
       // A select has no place in a menu: the layouts become radio items of a group.
       return html`<div part="layout" role="group" aria-label=${t.layout}>
         ${room.layouts.map(
@@ -760,29 +767,26 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     const joined = (this._ready || this._stale) && (!this.call || !!self);
     const compact = this.#compact;
     const menuOpen = compact && this._open === 'more';
-    // In the compact layout the less common controls live in the menu, rendered only while it is open.
-    const inMenu = (part: string) => compact && OVERFLOW.includes(part);
     const popupButton = (part: 'dialpad' | 'devices', granted: boolean, denied: string) =>
-      this.#button(part, granted, denied, () => void this.#openPopup(part), inMenu(part), { expanded: this._open === part });
-    const toggle = (part: Toggle, dir: OnOff, args: unknown[] = []) => this.#toggle(part, dir, args, inMenu(part));
+      this.#button(part, granted, denied, () => void this.#openPopup(part), { expanded: this._open === part });
     const controls = {
-      mic: toggle('mic', caps.self.muteAudio, [['audio']]),
-      camera: toggle('camera', caps.self.muteVideo, [['video']]),
-      screenshare: toggle('screenshare', { on: caps.screenshare, off: caps.screenshare }),
-      hand: toggle('hand', caps.self.raisehand),
-      deafen: toggle('deafen', caps.self.deaf),
+      mic: this.#toggle('mic', caps.self.muteAudio, [['audio']]),
+      camera: this.#toggle('camera', caps.self.muteVideo, [['video']]),
+      screenshare: this.#toggle('screenshare', { on: caps.screenshare, off: caps.screenshare }),
+      hand: this.#toggle('hand', caps.self.raisehand),
+      deafen: this.#toggle('deafen', caps.self.deaf),
       'request-presence': self && !self.permissions.hasPresence && caps.request.presence
-        ? this.#button('request-presence', true, '', () => void this.#request('presence'), false)
+        ? this.#button('request-presence', true, '', () => void this.#request('presence'))
         : nothing,
-      lock: toggle('lock', caps.lock),
-      layout: this.#renderLayout(inMenu('layout')),
-      record: toggle('record', caps.record),
+      lock: this.#toggle('lock', caps.lock),
+      layout: this.#renderLayout(),
+      record: this.#toggle('record', caps.record),
       dialpad: popupButton('dialpad', caps.sendDigit, t.dialpadDenied),
       devices: popupButton('devices', caps.device, t.devicesDenied),
-      end: this.#button('end', caps.end, t.endDenied, () => void this.#openPopup('end'), false, { look: 'danger', expanded: this._open === 'end' }),
-      leave: this.#button('leave', joined, this._notReadyReason, () => void this._act('leave', []), false, { look: 'danger' }),
+      end: this.#button('end', caps.end, t.endDenied, () => void this.#openPopup('end'), { look: 'danger', expanded: this._open === 'end' }),
+      leave: this.#button('leave', joined, this._notReadyReason, () => void this._act('leave', []), { look: 'danger' }),
     } satisfies Record<CallControl, unknown>;
-    const main = CALL_CONTROLS.filter((part) => !inMenu(part) && part !== 'end' && part !== 'leave').map((part) => controls[part]);
+    const main = CALL_CONTROLS.filter((part) => !this.#inMenu(part) && part !== 'end' && part !== 'leave').map((part) => controls[part]);
     const overflow = compact ? OVERFLOW.map((part) => controls[part as CallControl]).filter((c) => c !== nothing) : [];
     return html`<div class="sizer"></div>
       <div part="bar" class="bar" role="group" aria-label=${t.controls} data-layout=${compact ? 'compact' : 'full'}>
@@ -797,7 +801,6 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
                 expanded: menuOpen,
                 onClick: () => this.#toggleMenu(menuOpen ? null : 'first'),
               },
-              false,
             )
           : nothing}
         ${controls.end}${controls.leave}
