@@ -583,15 +583,15 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
         class=${o.look ?? nothing}
         role=${item ? 'menuitem' : nothing}
         tabindex=${item ? '-1' : nothing}
-        aria-expanded=${o.expanded === undefined || item ? nothing : String(o.expanded)}
         aria-disabled=${o.allowed ? nothing : 'true'}
         aria-describedby=${reasonId ?? nothing}
+        aria-haspopup=${o.part === 'more' ? 'menu' : nothing}
+        aria-expanded=${o.expanded === undefined || item ? nothing : String(o.expanded)}
+        aria-controls=${o.part === 'more' && o.expanded ? 'more-menu' : nothing}
         title=${reasonId ? o.reason! : nothing}
         data-mode=${o.mode ?? nothing}
         data-state=${o.state ?? nothing}
         data-icon=${o.icon}
-        aria-haspopup=${o.part === 'more' ? 'menu' : nothing}
-        aria-controls=${o.part === 'more' && o.expanded ? 'more-menu' : nothing}
         @keydown=${o.part === 'more' ? this.#onMoreKey : nothing}
         @click=${() => {
           if (!o.allowed) return;

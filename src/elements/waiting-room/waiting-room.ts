@@ -220,9 +220,9 @@ export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
         part,
         text: t[part],
         label: format(label, { name }),
+        look: part === 'admit' ? 'primary' : undefined,
         may: [allowed, reason],
         id: `${part}-${knocker.id}`,
-        look: part === 'admit' ? 'primary' : undefined,
         onClick: () => void this._act('updateWaiting', [knocker.id, part === 'admit']),
       });
     return html`<li part="waiting-participant" class="row" data-member-id=${knocker.id}>
