@@ -325,7 +325,6 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
   static override styles = [base, styles];
   static override properties = {
     _local: { state: true },
-    _open: { state: true },
     _devices: { state: true },
     _chosen: { state: true },
     _status: { state: true },
@@ -346,7 +345,7 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
   readonly #left = new ObservableController<LeftReason | null>(this, null);
 
   private _local: LocalState = {};
-  private _open: 'dialpad' | 'devices' | 'end' | 'more' | null = null;
+  protected declare _open: 'dialpad' | 'devices' | 'end' | 'more' | null;
   private _devices: MediaDeviceInfo[] = [];
   private _chosen: Record<string, string> = {};
   private _status = '';
@@ -516,20 +515,10 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     this.requestUpdate();
   }
 
-  #closeEnd(): void {
-    this._open = null;
-    this.#focusNext = '[part~="end"]';
-  }
-
   /** Opens the overflow menu with focus on its first (or last) item, or closes it. */
   #toggleMenu(focus: 'first' | 'last' | null): void {
     this._open = focus ? 'more' : null;
     this.#focusNext = focus ?? undefined;
-  }
-
-  #closeMenu(): void {
-    this._open = null;
-    this.#focusNext = '[part~="more"]';
   }
 
   #onMoreKey(event: KeyboardEvent): void {
@@ -544,7 +533,7 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
   /** Menu keys (WAI-ARIA APG menu button, shared with the panel's menus): arrows move and wrap, Home/End jump, Escape closes and returns focus, Tab closes. */
   #onMenuKey(event: KeyboardEvent): void {
     const key = menuKey(event, event.currentTarget as Element);
-    if (key === 'Escape') this.#closeMenu();
+    if (key === 'Escape') this._close();
     else if (key === 'Tab') this._open = null;
   }
 
@@ -597,7 +586,7 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
           if (!o.allowed) return;
           o.onClick();
           // A menu item closes the menu and returns focus to its button, unless it opened a popup.
-          if (item && this._open === 'more') this.#closeMenu();
+          if (item && this._open === 'more') this._close();
         }}
       ><slot name=${`${o.icon}-icon`}>${icons[camel(o.icon) as 'mic']}</slot><span class="label">${o.label}</span>${o.allowed
           ? nothing
@@ -689,7 +678,7 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
             aria-describedby=${granted ? nothing : 'layout-reason'}
             title=${granted ? nothing : reason}
             data-icon="layout"
-            @click=${() => granted && (this.#closeMenu(), void this._act('setLayout', [layout]))}
+            @click=${() => granted && (this._close(), void this._act('setLayout', [layout]))}
           >${icons.layout}<span class="label">${layout}</span></button>`,
         )}${reasonSpan}
       </div>`;
@@ -747,13 +736,13 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
         class="popup"
         role="alertdialog"
         aria-labelledby="end-confirm-text"
-        @keydown=${(event: KeyboardEvent) => event.key === 'Escape' && this.#closeEnd()}
+        @keydown=${(event: KeyboardEvent) => event.key === 'Escape' && this._close()}
       >
         <span id="end-confirm-text">${t.endConfirm}</span>
         <button part="end-confirm-yes" class="danger" @click=${() => ((this._open = null), void this._act('end', []))}>
           ${t.endConfirmYes}
         </button>
-        <button part="end-cancel" @click=${this.#closeEnd}>${t.cancel}</button>
+        <button part="end-cancel" @click=${this._close}>${t.cancel}</button>
       </div>`;
     }
     return nothing;
