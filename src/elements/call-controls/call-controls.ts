@@ -539,7 +539,8 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
 
   #onMenuFocusOut(event: FocusEvent): void {
     const to = event.relatedTarget as Element | null;
-    if (this._open === 'more' && !(to && (to.closest('[role="menu"]') || to.matches('[part~="more"]')))) this._open = null;
+    // As the panel's menus: its button (the expanded one) stays an inside.
+    if (this._open === 'more' && !(to && ((event.currentTarget as Node).contains(to) || to.matches('[aria-expanded="true"]')))) this._open = null;
   }
 
   #sendDigit(digit: string): void {
