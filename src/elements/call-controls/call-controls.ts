@@ -530,11 +530,13 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     }
   }
 
-  /** Menu keys (WAI-ARIA APG menu button, shared with the panel's menus): arrows move and wrap, Home/End jump, Escape closes and returns focus, Tab closes. */
+  /**
+   * Menu keys (WAI-ARIA APG menu button, shared with the panel's menus): arrows
+   * move and wrap, Home/End jump, Escape closes and returns focus. (Tab moves
+   * focus out, which closes it: see #onMenuFocusOut.)
+   */
   #onMenuKey(event: KeyboardEvent): void {
-    const key = menuKey(event, event.currentTarget as Element);
-    if (key === 'Escape') this._close();
-    else if (key === 'Tab') this._open = null;
+    if (menuKey(event, event.currentTarget as Element) === 'Escape') this._close();
   }
 
   #onMenuFocusOut(event: FocusEvent): void {
