@@ -496,7 +496,6 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
   }
 
   async #request(kind: RequestKind): Promise<void> {
-    this._status = '';
     if (await this._act('requestPermissions', [[kind]])) this._status = this.t.requested;
   }
 
