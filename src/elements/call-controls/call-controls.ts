@@ -202,7 +202,8 @@ const REQUESTS: Partial<Record<Toggle, RequestKind>> = { mic: 'audio', camera: '
 /** One control as `#control()` renders it: a bar button, or an item of the overflow menu. */
 interface Control {
   part: string;
-  label: string;
+  /** The visible text (its tooltip in the compact layout). */
+  text: string;
   icon: IconName;
   allowed: boolean;
   reason?: string;
@@ -590,7 +591,7 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
           // A menu item closes the menu and returns focus to its button, unless it opened a popup.
           if (item && this._open === 'more') this._close();
         }}
-      ><slot name=${`${o.icon}-icon`}>${icons[camel(o.icon) as 'mic']}</slot><span class="label">${o.label}</span>${o.allowed
+      ><slot name=${`${o.icon}-icon`}>${icons[camel(o.icon) as 'mic']}</slot><span class="label">${o.text}</span>${o.allowed
           ? nothing
           : html`<span part="locked" class="badge">${icons.lock}</span>`}</button
       >${reasonId ? html`<span id=${reasonId} hidden>${o.reason}</span>` : nothing}`;
@@ -628,7 +629,7 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     if (!needed && kind && !on && this._caps.request[kind]) {
       return this.#control({
         part,
-        label: t[camel(`request-${kind}`) as Key] as string,
+        text: t[camel(`request-${kind}`) as Key] as string,
         icon,
         reason,
         allowed: true,
@@ -637,7 +638,7 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
       });
     }
     if (!dir.on && !dir.off && this.gating === 'hide') return nothing;
-    return this.#control({ part, label: t[label], icon, state: on ? 'on' : 'off', allowed: needed, reason, onClick: perform });
+    return this.#control({ part, text: t[label], icon, state: on ? 'on' : 'off', allowed: needed, reason, onClick: perform });
   }
 
   /** A plain button gated by one capability. */
@@ -651,7 +652,7 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     if (!this.#offers(part) || (!granted && this.gating === 'hide')) return nothing;
     return this.#control({
       part,
-      label: this.t[camel(part) as 'end'],
+      text: this.t[camel(part) as 'end'],
       icon: part as IconName,
       allowed: granted,
       reason: this._ready ? denied : this._notReadyReason,
@@ -786,7 +787,7 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
           ? this.#control(
               {
                 part: 'more',
-                label: t.more,
+                text: t.more,
                 icon: 'more',
                 allowed: true,
                 expanded: menuOpen,
