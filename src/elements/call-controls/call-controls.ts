@@ -205,8 +205,8 @@ interface Control {
   /** The visible text (its tooltip in the compact layout). */
   text: string;
   icon: IconName;
-  allowed: boolean;
-  reason?: string;
+  /** Whether pressing it does something now, and why not (or, asking the hosts, what it does instead). */
+  may: readonly [allowed: boolean, reason?: string];
   /** `data-state`: whether the feature the part names is on (mic on = live). */
   state?: 'on' | 'off';
   mode?: 'request';
@@ -569,32 +569,33 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
    */
   #control(o: Control): TemplateResult {
     const item = this.#inMenu(o.part);
-    const reasonId = (!o.allowed || o.mode) && o.reason ? `${o.part}-reason` : undefined;
+    const [allowed, reason] = o.may;
+    const reasonId = (!allowed || o.mode) && reason ? `${o.part}-reason` : undefined;
     return html`<button
         part=${o.part}
         class=${o.look ?? nothing}
         role=${item ? 'menuitem' : nothing}
         tabindex=${item ? '-1' : nothing}
-        aria-disabled=${o.allowed ? nothing : 'true'}
+        aria-disabled=${allowed ? nothing : 'true'}
         aria-describedby=${reasonId ?? nothing}
         aria-haspopup=${o.part === 'more' ? 'menu' : nothing}
         aria-expanded=${o.expanded === undefined || item ? nothing : String(o.expanded)}
         aria-controls=${o.part === 'more' && o.expanded ? 'more-menu' : nothing}
-        title=${reasonId ? o.reason! : nothing}
+        title=${reasonId ? reason! : nothing}
         data-mode=${o.mode ?? nothing}
         data-state=${o.state ?? nothing}
         data-icon=${o.icon}
         @keydown=${o.part === 'more' ? this.#onMoreKey : nothing}
         @click=${() => {
-          if (!o.allowed) return;
+          if (!allowed) return;
           o.onClick();
           // A menu item closes the menu and returns focus to its button, unless it opened a popup.
           if (item && this._open === 'more') this._close();
         }}
-      ><slot name=${`${o.icon}-icon`}>${icons[camel(o.icon) as 'mic']}</slot><span class="label">${o.text}</span>${o.allowed
+      ><slot name=${`${o.icon}-icon`}>${icons[camel(o.icon) as 'mic']}</slot><span class="label">${o.text}</span>${allowed
           ? nothing
           : html`<span part="locked" class="badge">${icons.lock}</span>`}</button
-      >${reasonId ? html`<span id=${reasonId} hidden>${o.reason}</span>` : nothing}`;
+      >${reasonId ? html`<span id=${reasonId} hidden>${reason}</span>` : nothing}`;
   }
 
   /** In the compact layout the less common controls live in the menu, rendered only while it is open. */
@@ -631,14 +632,13 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
         part,
         text: t[camel(`request-${kind}`) as Key] as string,
         icon,
-        reason,
-        allowed: true,
+        may: [true, reason],
         mode: 'request',
         onClick: () => void this.#request(kind),
       });
     }
     if (!dir.on && !dir.off && this.gating === 'hide') return nothing;
-    return this.#control({ part, text: t[label], icon, state: on ? 'on' : 'off', allowed: needed, reason, onClick: perform });
+    return this.#control({ part, text: t[label], icon, state: on ? 'on' : 'off', may: [needed, reason], onClick: perform });
   }
 
   /** A plain button gated by one capability. */
@@ -654,8 +654,7 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
       part,
       text: this.t[camel(part) as 'end'],
       icon: part as IconName,
-      allowed: granted,
-      reason: this._ready ? denied : this._notReadyReason,
+      may: [granted, this._ready ? denied : this._notReadyReason],
       onClick,
       ...extra,
     });
@@ -789,7 +788,7 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
                 part: 'more',
                 text: t.more,
                 icon: 'more',
-                allowed: true,
+                may: [true],
                 expanded: menuOpen,
                 onClick: () => this.#toggleMenu(menuOpen ? null : 'first'),
               },
