@@ -568,8 +568,8 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
    * its title and accessible description, instead of fading out.
    */
   #control(o: Control): TemplateResult {
-    const item = this.#inMenu(o.part);
     const [allowed, reason] = o.may;
+    const item = this.#inMenu(o.part);
     const reasonId = (!allowed || o.mode) && reason ? `${o.part}-reason` : undefined;
     return html`<button
         part=${o.part}
