@@ -540,9 +540,8 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
   }
 
   #onMenuFocusOut(event: FocusEvent): void {
-    const to = event.relatedTarget as Element | null;
-    // As the panel's menus: its button (the expanded one) stays an inside.
-    if (this._open === 'more' && !(to && ((event.currentTarget as Node).contains(to) || to.matches('[aria-expanded="true"]')))) this._open = null;
+    // Not once an item opened a popup in the menu's place.
+    if (this._open === 'more') this._onMenuFocusOut(event);
   }
 
   #sendDigit(digit: string): void {

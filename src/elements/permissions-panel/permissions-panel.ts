@@ -429,14 +429,8 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
   }
 
   #onPopKey(event: KeyboardEvent): void {
-    // (Tab moves focus out, which closes it: see #onPopFocusOut.)
+    // (Tab moves focus out, which closes it: see _onMenuFocusOut.)
     if ((this._confirm ? event.key : menuKey(event, event.currentTarget as Element)) === 'Escape') this._close();
-  }
-
-  #onPopFocusOut(event: FocusEvent): void {
-    const to = event.relatedTarget as Element | null;
-    // Its menu button (the expanded one) stays an inside.
-    if (!(to && ((event.currentTarget as Node).contains(to) || to.matches('[aria-expanded="true"]')))) this._open = null;
   }
 
   #update(member: Member, update: { permissions?: PermissionsUpdate; role?: string }): void {
@@ -669,7 +663,7 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
       role=${confirm ? 'alertdialog' : 'menu'}
       aria-label=${label}
       @keydown=${this.#onPopKey}
-      @focusout=${this.#onPopFocusOut}
+      @focusout=${this._onMenuFocusOut}
     >${body}</div>`;
   }
 

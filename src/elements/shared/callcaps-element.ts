@@ -343,6 +343,12 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
     this.renderRoot.querySelector<HTMLElement>('[aria-expanded="true"]')?.focus();
   }
 
+  /** Focus leaving an open menu or popup for anywhere but inside it or its button (the expanded one) closes it. */
+  protected _onMenuFocusOut(event: FocusEvent): void {
+    const to = event.relatedTarget as Element | null;
+    if (!(to && ((event.currentTarget as Node).contains(to) || to.matches('[aria-expanded="true"]')))) this._open = null;
+  }
+
   /** One button; when not allowed, inert with the reason as its title and accessible description. */
   protected _control(o: ControlOptions): TemplateResult {
     const [allowed, reason] = o.may;
