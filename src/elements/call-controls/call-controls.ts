@@ -179,20 +179,21 @@ type Key = keyof CallControlsStrings;
 type Toggle = 'mic' | 'camera' | 'screenshare' | 'hand' | 'deafen' | 'lock' | 'record';
 
 /**
- * Each toggle's two faces, the first while its capability's `on` state does
- * not hold (live, video on, not sharing, lowered, hearing, unlocked, not
- * recording), the second while it does: each face its label (what pressing
- * does), its icon, and why that is refused. Words, not arrays: smaller in
- * the classic script, whose size budget is tight.
+ * Each toggle's flag in `LocalState`, then its two faces, the first while
+ * the flag does not hold (live, video on, not sharing, lowered, hearing,
+ * unlocked, not recording), the second while it does: each face its label
+ * (what pressing does), its icon, why that is refused, and the `Call` method
+ * that does it. Words, not arrays: smaller in the classic script, whose size
+ * budget is tight.
  */
 const FACES: Record<Toggle, string> = {
-  mic: 'mic mic micMuteDenied unmute mic-off micDenied',
-  camera: 'camera camera cameraStopDenied startVideo camera-off cameraDenied',
-  screenshare: 'screenshare screenshare screenshareDenied stopSharing screenshare-off screenshareDenied',
-  hand: 'hand hand handDenied lowerHand hand-off lowerHandDenied',
-  deafen: 'deafen deafen deafenDenied undeafen deafen-off undeafenDenied',
-  lock: 'lock unlock lockDenied unlock lock unlockDenied',
-  record: 'record record recordDenied stopRecording record-stop stopRecordingDenied',
+  mic: 'audio_muted mic mic micMuteDenied mute unmute mic-off micDenied unmute',
+  camera: 'video_muted camera camera cameraStopDenied mute startVideo camera-off cameraDenied unmute',
+  screenshare: 'screenshare screenshare screenshare screenshareDenied startScreenshare stopSharing screenshare-off screenshareDenied stopScreenshare',
+  hand: 'handraised hand hand handDenied raiseHand lowerHand hand-off lowerHandDenied lowerHand',
+  deafen: 'deaf deafen deafen deafenDenied deaf undeafen deafen-off undeafenDenied undeaf',
+  lock: 'locked lock unlock lockDenied lock unlock lock unlockDenied unlock',
+  record: 'recording record record recordDenied startRecording stopRecording record-stop stopRecordingDenied stopRecording',
 };
 
 /** What a media toggle asks the hosts for (its `request*` string), when it may not start that media itself. */
@@ -201,10 +202,11 @@ const REQUESTS: Partial<Record<Toggle, RequestKind>> = { mic: 'audio', camera: '
 /** One control as `#control()` renders it: a bar button, or an item of the overflow menu. */
 interface Control {
   part: string;
-  label: string;
+  /** The visible text (its tooltip in the compact layout). */
+  text: string;
   icon: IconName;
-  allowed: boolean;
-  reason?: string;
+  /** Whether pressing it does something now, and why not (or, asking the hosts, what it does instead). */
+  may: readonly [allowed: boolean, reason?: string];
   /** `data-state`: whether the feature the part names is on (mic on = live). */
   state?: 'on' | 'off';
   mode?: 'request';
@@ -324,7 +326,6 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
   static override styles = [base, styles];
   static override properties = {
     _local: { state: true },
-    _open: { state: true },
     _devices: { state: true },
     _chosen: { state: true },
     _status: { state: true },
@@ -345,7 +346,7 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
   readonly #left = new ObservableController<LeftReason | null>(this, null);
 
   private _local: LocalState = {};
-  private _open: 'dialpad' | 'devices' | 'end' | 'more' | null = null;
+  protected declare _open: 'dialpad' | 'devices' | 'end' | 'more' | null;
   private _devices: MediaDeviceInfo[] = [];
   private _chosen: Record<string, string> = {};
   private _status = '';
@@ -475,8 +476,9 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     const next = this.#focusNext;
     if (!next) return;
     this.#focusNext = undefined;
-    const items = this.#menuItems();
-    (next === 'first' ? items[0] : next === 'last' ? items.at(-1) : this.renderRoot.querySelector<HTMLElement>(next))?.focus();
+    // The first match of the selector, or the menu's first or last item.
+    const found = this.renderRoot.querySelectorAll<HTMLElement>(next === 'first' || next === 'last' ? '[role="menu"] [role^="menuitem"]' : next);
+    found[next === 'last' ? found.length - 1 : 0]?.focus();
   }
 
   /** Whether the compact layout is in use. */
@@ -495,7 +497,6 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
   }
 
   async #request(kind: RequestKind): Promise<void> {
-    this._status = '';
     if (await this._act('requestPermissions', [[kind]])) this._status = this.t.requested;
   }
 
@@ -514,24 +515,10 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     this.requestUpdate();
   }
 
-  #closeEnd(): void {
-    this._open = null;
-    this.#focusNext = '[part~="end"]';
-  }
-
   /** Opens the overflow menu with focus on its first (or last) item, or closes it. */
   #toggleMenu(focus: 'first' | 'last' | null): void {
     this._open = focus ? 'more' : null;
     this.#focusNext = focus ?? undefined;
-  }
-
-  #menuItems(): HTMLElement[] {
-    return [...this.renderRoot.querySelectorAll<HTMLElement>('[role="menu"] [role^="menuitem"]')];
-  }
-
-  #closeMenu(): void {
-    this._open = null;
-    this.#focusNext = '[part~="more"]';
   }
 
   #onMoreKey(event: KeyboardEvent): void {
@@ -543,16 +530,18 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     }
   }
 
-  /** Menu keys (WAI-ARIA APG menu button, shared with the panel's menus): arrows move and wrap, Home/End jump, Escape closes and returns focus, Tab closes. */
+  /**
+   * Menu keys (WAI-ARIA APG menu button, shared with the panel's menus): arrows
+   * move and wrap, Home/End jump, Escape closes and returns focus. (Tab moves
+   * focus out, which closes it: see #onMenuFocusOut.)
+   */
   #onMenuKey(event: KeyboardEvent): void {
-    const key = menuKey(event, event.currentTarget as Element);
-    if (key === 'Escape') this.#closeMenu();
-    else if (key === 'Tab') this._open = null;
+    if (menuKey(event, event.currentTarget as Element) === 'Escape') this._close();
   }
 
   #onMenuFocusOut(event: FocusEvent): void {
-    const to = event.relatedTarget as Element | null;
-    if (this._open === 'more' && !(to && (to.closest('[role="menu"]') || to.matches('[part~="more"]')))) this._open = null;
+    // Not once an item opened a popup in the menu's place.
+    if (this._open === 'more') this._onMenuFocusOut(event);
   }
 
   #sendDigit(digit: string): void {
@@ -573,37 +562,44 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
 
   /**
    * One control: a labelled button, an icon-only one whose label is its
-   * tooltip (compact), or an item of the overflow menu (`item`). One that the
+   * tooltip (compact), or an item of the overflow menu. One that the
    * participant cannot use stays readable, with a lock badge and the reason as
    * its title and accessible description, instead of fading out.
    */
-  #control(o: Control, item: boolean): TemplateResult {
-    const reasonId = (!o.allowed || o.mode) && o.reason ? `${o.part}-reason` : undefined;
+  #control(o: Control): TemplateResult {
+    const [allowed, reason] = o.may;
+    const item = this.#inMenu(o.part);
+    const reasonId = (!allowed || o.mode) && reason ? `${o.part}-reason` : undefined;
     return html`<button
         part=${o.part}
         class=${o.look ?? nothing}
         role=${item ? 'menuitem' : nothing}
         tabindex=${item ? '-1' : nothing}
-        aria-expanded=${o.expanded === undefined || item ? nothing : String(o.expanded)}
-        aria-disabled=${o.allowed ? nothing : 'true'}
+        aria-disabled=${allowed ? nothing : 'true'}
         aria-describedby=${reasonId ?? nothing}
-        title=${reasonId ? o.reason! : nothing}
+        aria-haspopup=${o.part === 'more' ? 'menu' : nothing}
+        aria-expanded=${o.expanded === undefined || item ? nothing : String(o.expanded)}
+        aria-controls=${o.part === 'more' && o.expanded ? 'more-menu' : nothing}
+        title=${reasonId ? reason! : nothing}
         data-mode=${o.mode ?? nothing}
         data-state=${o.state ?? nothing}
         data-icon=${o.icon}
-        aria-haspopup=${o.part === 'more' ? 'menu' : nothing}
-        aria-controls=${o.part === 'more' && o.expanded ? 'more-menu' : nothing}
         @keydown=${o.part === 'more' ? this.#onMoreKey : nothing}
         @click=${() => {
-          if (!o.allowed) return;
+          if (!allowed) return;
           o.onClick();
           // A menu item closes the menu and returns focus to its button, unless it opened a popup.
-          if (item && this._open === 'more') this.#closeMenu();
+          if (item && this._open === 'more') this._close();
         }}
-      ><slot name=${`${o.icon}-icon`}>${icons[camel(o.icon) as 'mic']}</slot><span class="label">${o.label}</span>${o.allowed
+      ><slot name=${`${o.icon}-icon`}>${icons[camel(o.icon) as 'mic']}</slot><span class="label">${o.text}</span>${allowed
           ? nothing
           : html`<span part="locked" class="badge">${icons.lock}</span>`}</button
-      >${reasonId ? html`<span id=${reasonId} hidden>${o.reason}</span>` : nothing}`;
+      >${reasonId ? html`<span id=${reasonId} hidden>${reason}</span>` : nothing}`;
+  }
+
+  /** In the compact layout the less common controls live in the menu, rendered only while it is open. */
+  #inMenu(part: string): boolean {
+    return this.#compact && OVERFLOW.includes(part);
   }
 
   #offers(part: string): boolean {
@@ -614,32 +610,34 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
    * A toggle: it needs the direction it would perform, is shown disabled (with
    * the rule that refuses that direction) when only the other direction is
    * granted, and hidden (with `gating="hide"`) when neither is, unless it can
-   * ask the hosts (request mode).
+   * ask the hosts (request mode). `dir` is what the capabilities grant; `args`
+   * go to the `Call` method after the face's.
    */
-  #toggle(
-    part: Toggle,
-    isOn: boolean,
-    dir: OnOff,
-    perform: () => void,
-    item: boolean,
-  ): TemplateResult | typeof nothing {
+  #toggle(part: Toggle, dir: OnOff, args: unknown[] = []): TemplateResult | typeof nothing {
     if (!this.#offers(part)) return nothing;
     const t = this.t;
+    const [key, ...faces] = FACES[part].split(' ') as [keyof LocalState, ...string[]];
+    const isOn = !!this.#state()[key];
     const needed = isOn ? dir.off : dir.on;
-    const [label, icon, denied] = FACES[part].split(' ').slice(+isOn * 3) as [Key, IconName, Key];
+    const [label, icon, denied, action] = faces.slice(+isOn * 4) as [Key, IconName, Key, CallAction];
+    const perform = () => void this._act(action as 'lock', args as [], () => this.#setLocal(key, !isOn));
     const reason = this._ready ? t[denied] : this._notReadyReason;
     // Mic and camera are "on" while live; the others while their flag's state holds.
     const on = part === 'mic' || part === 'camera' ? !isOn : isOn;
     // Media that is off and may not be started, but may be asked for: the hosts are asked.
     const kind = REQUESTS[part];
     if (!needed && kind && !on && this._caps.request[kind]) {
-      return this.#control(
-        { part, label: t[camel(`request-${kind}`) as Key] as string, icon, reason, allowed: true, mode: 'request', onClick: () => void this.#request(kind) },
-        item,
-      );
+      return this.#control({
+        part,
+        text: t[camel(`request-${kind}`) as Key] as string,
+        icon,
+        may: [true, reason],
+        mode: 'request',
+        onClick: () => void this.#request(kind),
+      });
     }
     if (!dir.on && !dir.off && this.gating === 'hide') return nothing;
-    return this.#control({ part, label: t[label], icon, state: on ? 'on' : 'off', allowed: needed, reason, onClick: perform }, item);
+    return this.#control({ part, text: t[label], icon, state: on ? 'on' : 'off', may: [needed, reason], onClick: perform });
   }
 
   /** A plain button gated by one capability. */
@@ -648,32 +646,27 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     granted: boolean,
     denied: string,
     onClick: () => void,
-    item: boolean,
     extra: { look?: string; expanded?: boolean } = {},
   ): TemplateResult | typeof nothing {
     if (!this.#offers(part) || (!granted && this.gating === 'hide')) return nothing;
-    return this.#control(
-      {
-        part,
-        label: this.t[camel(part) as 'end'],
-        icon: part as IconName,
-        allowed: granted,
-        reason: this._ready ? denied : this._notReadyReason,
-        onClick,
-        ...extra,
-      },
-      item,
-    );
+    return this.#control({
+      part,
+      text: this.t[camel(part) as 'end'],
+      icon: part as IconName,
+      may: [granted, this._ready ? denied : this._notReadyReason],
+      onClick,
+      ...extra,
+    });
   }
 
-  #renderLayout(item: boolean): TemplateResult | typeof nothing {
+  #renderLayout(): TemplateResult | typeof nothing {
     const room = this.#room.value;
     const granted = this._caps.setLayout;
     if (!this.#offers('layout') || !room?.layouts.length || (!granted && this.gating === 'hide')) return nothing;
     const t = this.t;
     const reason = this._ready ? t.layoutDenied : this._notReadyReason;
     const reasonSpan = granted ? nothing : html`<span id="layout-reason" hidden>${reason}</span>`;
-    if (item) {
+    if (this.#inMenu('layout')) {
       // A select has no place in a menu: the layouts become radio items of a group.
       return html`<div part="layout" role="group" aria-label=${t.layout}>
         ${room.layouts.map(
@@ -686,7 +679,7 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
             aria-describedby=${granted ? nothing : 'layout-reason'}
             title=${granted ? nothing : reason}
             data-icon="layout"
-            @click=${() => granted && (this.#closeMenu(), void this._act('setLayout', [layout]))}
+            @click=${() => granted && (this._close(), void this._act('setLayout', [layout]))}
           >${icons.layout}<span class="label">${layout}</span></button>`,
         )}${reasonSpan}
       </div>`;
@@ -744,13 +737,13 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
         class="popup"
         role="alertdialog"
         aria-labelledby="end-confirm-text"
-        @keydown=${(event: KeyboardEvent) => event.key === 'Escape' && this.#closeEnd()}
+        @keydown=${(event: KeyboardEvent) => event.key === 'Escape' && this._close()}
       >
         <span id="end-confirm-text">${t.endConfirm}</span>
         <button part="end-confirm-yes" class="danger" @click=${() => ((this._open = null), void this._act('end', []))}>
           ${t.endConfirmYes}
         </button>
-        <button part="end-cancel" @click=${this.#closeEnd}>${t.cancel}</button>
+        <button part="end-cancel" @click=${this._close}>${t.cancel}</button>
       </div>`;
     }
     return nothing;
@@ -760,50 +753,31 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
     if (!this.call && !this.capabilities) return nothing;
     const t = this.t;
     const caps = this._caps;
-    const s = this.#state();
     const self = this.#self.value;
     const joined = (this._ready || this._stale) && (!this.call || !!self);
     const compact = this.#compact;
     const menuOpen = compact && this._open === 'more';
-    // In the compact layout the less common controls live in the menu, rendered only while it is open.
-    const inMenu = (part: string) => compact && OVERFLOW.includes(part);
     const popupButton = (part: 'dialpad' | 'devices', granted: boolean, denied: string) =>
-      this.#button(part, granted, denied, () => void this.#openPopup(part), inMenu(part), { expanded: this._open === part });
-    const toggle = (
-      part: Toggle,
-      key: keyof LocalState,
-      dir: OnOff,
-      perform: [CallAction, CallAction],
-      args: unknown[] = [],
-    ) => {
-      const isOn = !!s[key];
-      return this.#toggle(
-        part,
-        isOn,
-        dir,
-        () => void this._act(perform[+isOn] as 'lock', args as [], () => this.#setLocal(key, !isOn)),
-        inMenu(part),
-      );
-    };
+      this.#button(part, granted, denied, () => void this.#openPopup(part), { expanded: this._open === part });
     const controls = {
-      mic: toggle('mic', 'audio_muted', caps.self.muteAudio, ['mute', 'unmute'], [['audio']]),
-      camera: toggle('camera', 'video_muted', caps.self.muteVideo, ['mute', 'unmute'], [['video']]),
-      screenshare: toggle('screenshare', 'screenshare', { on: caps.screenshare, off: caps.screenshare }, ['startScreenshare', 'stopScreenshare']),
-      hand: toggle('hand', 'handraised', caps.self.raisehand, ['raiseHand', 'lowerHand']),
-      deafen: toggle('deafen', 'deaf', caps.self.deaf, ['deaf', 'undeaf']),
+      mic: this.#toggle('mic', caps.self.muteAudio, [['audio']]),
+      camera: this.#toggle('camera', caps.self.muteVideo, [['video']]),
+      screenshare: this.#toggle('screenshare', { on: caps.screenshare, off: caps.screenshare }),
+      hand: this.#toggle('hand', caps.self.raisehand),
+      deafen: this.#toggle('deafen', caps.self.deaf),
       'request-presence': self && !self.permissions.hasPresence && caps.request.presence
-        ? this.#button('request-presence', true, '', () => void this.#request('presence'), false)
+        ? this.#button('request-presence', true, '', () => void this.#request('presence'))
         : nothing,
-      lock: toggle('lock', 'locked', caps.lock, ['lock', 'unlock']),
-      layout: this.#renderLayout(inMenu('layout')),
-      record: toggle('record', 'recording', caps.record, ['startRecording', 'stopRecording']),
+      lock: this.#toggle('lock', caps.lock),
+      layout: this.#renderLayout(),
+      record: this.#toggle('record', caps.record),
       dialpad: popupButton('dialpad', caps.sendDigit, t.dialpadDenied),
       devices: popupButton('devices', caps.device, t.devicesDenied),
-      end: this.#button('end', caps.end, t.endDenied, () => void this.#openPopup('end'), false, { look: 'danger', expanded: this._open === 'end' }),
-      leave: this.#button('leave', joined, this._notReadyReason, () => void this._act('leave', []), false, { look: 'danger' }),
+      end: this.#button('end', caps.end, t.endDenied, () => void this.#openPopup('end'), { look: 'danger', expanded: this._open === 'end' }),
+      leave: this.#button('leave', joined, this._notReadyReason, () => void this._act('leave', []), { look: 'danger' }),
     } satisfies Record<CallControl, unknown>;
-    const main = CALL_CONTROLS.filter((part) => !inMenu(part) && part !== 'end' && part !== 'leave').map((part) => controls[part]);
-    const overflow = OVERFLOW.map((part) => (inMenu(part) ? controls[part as CallControl] : nothing)).filter((c) => c !== nothing);
+    const main = CALL_CONTROLS.filter((part) => !this.#inMenu(part) && part !== 'end' && part !== 'leave').map((part) => controls[part]);
+    const overflow = compact ? OVERFLOW.map((part) => controls[part as CallControl]).filter((c) => c !== nothing) : [];
     return html`<div class="sizer"></div>
       <div part="bar" class="bar" role="group" aria-label=${t.controls} data-layout=${compact ? 'compact' : 'full'}>
         ${main}
@@ -811,13 +785,12 @@ export class CallControls extends CallcapsElement<CallControlsStrings> {
           ? this.#control(
               {
                 part: 'more',
-                label: t.more,
+                text: t.more,
                 icon: 'more',
-                allowed: true,
+                may: [true],
                 expanded: menuOpen,
                 onClick: () => this.#toggleMenu(menuOpen ? null : 'first'),
               },
-              false,
             )
           : nothing}
         ${controls.end}${controls.leave}

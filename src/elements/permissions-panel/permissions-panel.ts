@@ -265,7 +265,7 @@ type Button = Omit<ControlOptions, 'onClick' | 'icon' | 'expanded'> & { id: stri
  */
 export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
   static override styles = [base, styles];
-  static override properties = { _query: { state: true }, _open: { state: true }, _confirm: { state: true } };
+  static override properties = { _query: { state: true }, _confirm: { state: true } };
 
   protected override readonly _defaults = PERMISSIONS_PANEL_STRINGS;
   protected override readonly _section = 'permissions-panel';
@@ -279,7 +279,7 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
 
   private _query = '';
   /** The open menu: a member id, `*` for everyone's, or null. */
-  private _open: string | null = null;
+  protected declare _open: string | null;
   /** Whether the open menu shows the removal's confirmation instead. */
   private _confirm = false;
 
@@ -301,7 +301,6 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
   #focused = false;
   /** The member id of the row that holds the list's tab stop (null: the first). */
   #active: string | null = null;
-  #anchor?: HTMLElement;
   #pop: Element | null = null;
   /** What to focus after the next update (a selector). */
   #focusNext?: string;
@@ -422,29 +421,16 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     if (call && hasRoster(call)) call.roster.search(this._query.trim()).catch(() => {});
   }
 
-  #openMenu(id: string, anchor: HTMLElement): void {
+  #openMenu(id: string): void {
     const open = this._open === id;
-    this.#anchor = anchor;
     this._confirm = false;
     this._open = open ? null : id;
     this.#focusNext = open ? undefined : '[role^="menuitem"]';
   }
 
-  /** Closes the open menu or confirmation and returns focus to its button. */
-  #close(): void {
-    this._open = null;
-    this._confirm = false;
-    this.#anchor?.focus();
-  }
-
   #onPopKey(event: KeyboardEvent): void {
-    // (Tab moves focus out, which closes it: see #onPopFocusOut.)
-    if ((this._confirm ? event.key : menuKey(event, event.currentTarget as Element)) === 'Escape') this.#close();
-  }
-
-  #onPopFocusOut(event: FocusEvent): void {
-    const to = event.relatedTarget as Node | null;
-    if (!(to && ((event.currentTarget as Node).contains(to) || to === this.#anchor))) this._open = null;
+    // (Tab moves focus out, which closes it: see _onMenuFocusOut.)
+    if ((this._confirm ? event.key : menuKey(event, event.currentTarget as Element)) === 'Escape') this._close();
   }
 
   #update(member: Member, update: { permissions?: PermissionsUpdate; role?: string }): void {
@@ -478,10 +464,10 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
       ...o,
       icon: menu ? icons.more : undefined,
       expanded: menu === undefined ? undefined : this._open === menu,
-      onClick: (event) => {
+      onClick: () => {
         // A menu item closes its menu and returns focus to the menu's button first.
-        if (o.role) this.#close();
-        if (menu) this.#openMenu(menu, event.currentTarget as HTMLElement);
+        if (o.role) this._close();
+        if (menu) this.#openMenu(menu);
         else o.onClick!();
       },
     });
@@ -662,10 +648,10 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     const label = m ? format(confirm ? t.removeConfirm : t.more, { name: m.name }) : t.everyone;
     const body = confirm
       ? html`<p>${label}</p>
-          <button part="remove-confirm-yes" class="danger" @click=${() => (this.#close(), void this._act('removeMember', [m.id]))}>
+          <button part="remove-confirm-yes" class="danger" @click=${() => (this._close(), void this._act('removeMember', [m.id]))}>
             ${t.removeConfirmYes}
           </button>
-          <button part="remove-cancel" @click=${this.#close}>${t.cancel}</button>`
+          <button part="remove-cancel" @click=${this._close}>${t.cancel}</button>`
       : m
         ? this.#menu(ctx, m, this.#req.get(id))
         : this.#everyone(ctx);
@@ -677,7 +663,7 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
       role=${confirm ? 'alertdialog' : 'menu'}
       aria-label=${label}
       @keydown=${this.#onPopKey}
-      @focusout=${this.#onPopFocusOut}
+      @focusout=${this._onMenuFocusOut}
     >${body}</div>`;
   }
 

@@ -81,6 +81,7 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
   // \`static properties\` rather than decorators: no decorator helpers in the bundle.
   static override properties: PropertyDeclarations = {
     _error: { state: true },
+    _open: { state: true },
     call: { attribute: false },
     gating: { reflect: true },
     theme: { reflect: true },
@@ -93,6 +94,9 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
 
   /** The message of the last failed action, shown until dismissed or the next action. */
   protected _error = '';
+
+  /** The open menu or popup (each element names its own), or null. */
+  protected _open: string | null = null;
 
   /** The `Call` to bind to; the element reads its state and sends actions through it. */
   call?: Call;
@@ -331,6 +335,18 @@ export class CallcapsElement<S extends CommonStrings = CommonStrings> extends Li
     return html`<div part="error" class="error" role="alert">${this._error
       ? html`<span>${this._error}</span><button part="error-dismiss" @click=${() => (this._error = '')}>${this.t.dismiss}</button>`
       : nothing}</div>`;
+  }
+
+  /** Closes the open menu or popup and returns focus to the button that opened it (the expanded one). */
+  protected _close(): void {
+    this._open = null;
+    this.renderRoot.querySelector<HTMLElement>('[aria-expanded="true"]')?.focus();
+  }
+
+  /** Focus leaving an open menu or popup for anywhere but inside it or its button (the expanded one) closes it. */
+  protected _onMenuFocusOut(event: FocusEvent): void {
+    const to = event.relatedTarget as Element | null;
+    if (!(to && ((event.currentTarget as Node).contains(to) || to.matches('[aria-expanded="true"]')))) this._open = null;
   }
 
   /** One button; when not allowed, inert with the reason as its title and accessible description. */

@@ -156,7 +156,7 @@ export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
   #lastAccess?: Access;
   #knocked = false;
   #timer?: ReturnType<typeof setInterval>;
-  #context?: { t: WaitingRoomStrings; allowed: boolean; reason: string; gating: string };
+  #context?: { t: WaitingRoomStrings; allowed: boolean; reason: string };
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -202,7 +202,7 @@ export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
       this.#announced = [];
     }
     if (this._ready) this.#seen = new Set(knockers.map((k) => k.id));
-    const next = { t: this.t, allowed: this._caps.admit, reason: this._notReadyReason, gating: this.gating };
+    const next = { t: this.t, allowed: this._caps.admit, reason: this._notReadyReason };
     this.#context = keep(this.#context, next);
   }
 
@@ -220,9 +220,9 @@ export class WaitingRoom extends CallcapsElement<WaitingRoomStrings> {
         part,
         text: t[part],
         label: format(label, { name }),
+        look: part === 'admit' ? 'primary' : undefined,
         may: [allowed, reason],
         id: `${part}-${knocker.id}`,
-        look: part === 'admit' ? 'primary' : undefined,
         onClick: () => void this._act('updateWaiting', [knocker.id, part === 'admit']),
       });
     return html`<li part="waiting-participant" class="row" data-member-id=${knocker.id}>
