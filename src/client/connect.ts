@@ -200,7 +200,8 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
    * (`roster.threshold`, 200 members with presence by default) `call.joined`
    * carries everyone and the roster is complete. Above it, `call.joined`
    * carries the first page: `participants$` holds the members loaded so far
-   * (the server tells nothing of the others until their page is loaded),
+   * (the server tells nothing of the others until their page is loaded, but
+   * for the raised hands a host hears of),
    * `roster.state$.total` counts them all, `loadMore()` loads the next page
    * and `search(query)` searches on the server.
    */
@@ -382,6 +383,9 @@ export class CallClient implements LargeRoomCall, MediaSignalling {
         // members in the loaded pages and in the search's results; a join beyond the pages is only counted.
         for (const { type, seq, member } of p.events as MemberEvent[]) {
           if (roster.cursor === null || seq <= roster.cursor) apply(roster, type, member);
+          // Beyond the pages, a host hears of raised hands: listed while raised, so that they come first.
+          else if (type !== 'left' && member.handraised && can(this.capabilities.state, 'member.permissions.set')) roster.members.set(member.id, member);
+          else roster.members.delete(member.id);
           if (this.#found?.members.has(member.id)) apply(this.#found, type, member);
         }
         break;

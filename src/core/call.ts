@@ -285,7 +285,9 @@ export interface RosterState {
  * A roster loaded in pages, kept live: members in the loaded pages (and a
  * search's results) are updated as they change; a member who leaves before
  * its page is loaded never appears; members who join later are counted in
- * `total` and appear when the page that holds them is loaded.
+ * `total` and appear when the page that holds them is loaded. For hosts, the
+ * members beyond the loaded pages whose hand is raised are listed too (after
+ * the pages, while raised), so that what needs attention is never out of reach.
  */
 export interface PagedRoster {
   readonly state$: Observable<RosterState>;

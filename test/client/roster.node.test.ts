@@ -94,6 +94,23 @@ describe('large rooms through the client', () => {
     assert.deepEqual([state.members.map((m) => m.name).sort(), state.total, state.complete], [[hostName, 'Viewer 0'].sort(), 2, true]);
   });
 
+  it('a host with pages lists the raised hands beyond them while raised, and no one else does', async () => {
+    await t.rest('POST', '/v1/rooms', { name: 'hands' });
+    const crowd = await Promise.all(Array.from({ length: 150 }, (_, i) => rawMember(t.server.wsUrl, 'hands', { user_name: name(i) })));
+    sockets.push(...crowd.map((m) => m.ws));
+    const host = await connect(t.server.url, { room: 'hands', token: await t.token({ room_name: 'hands', is_owner: true }), WebSocket });
+    const guest = await connect(t.server.url, { room: 'hands', userName: 'Guest', WebSocket });
+    calls.push(host, guest);
+    const listed = (call: CallClient, who: string) => firstValueFrom(call.roster.state$).then((s) => s.members.some((m) => m.name === who));
+    assert.equal((await firstValueFrom(host.roster.state$)).complete, false);
+    crowd[120].send('call.raisehand');
+    const state = await until(host.roster.state$, (s) => s.members.some((m) => m.name === name(120) && m.handraised), SLOW);
+    assert.equal(state.members.length, 101, 'the first page, and the raised hand beyond it');
+    assert.equal(await listed(guest, name(120)), false, 'a guest is not told');
+    crowd[120].send('call.lowerhand');
+    await until(host.roster.state$, (s) => !s.members.some((m) => m.name === name(120)), SLOW);
+  });
+
   it(`the paged roster with ${MEMBERS.toLocaleString('en')} members: search, paging to the end, a leave from a page not yet loaded`, { timeout: 120_000 }, async () => {
     const started = Date.now();
     const members: Awaited<ReturnType<typeof rawMember>>[] = [];

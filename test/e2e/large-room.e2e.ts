@@ -3,10 +3,11 @@
  * permissions panel over the client's paged roster. 4,999 cheap members join
  * from Node before the owner, in pages of 100 (the default) above 20 members
  * (not 200: the members who join while the room is small hear of every later
- * join, which only slows the setup). The panel counts them all and the audience, finds
- * a member on a later page by searching on the server, reaches the last member
- * by keyboard and by scrolling, and never shows a member who left from a page
- * not loaded yet.
+ * join, which only slows the setup). The panel counts them all and the
+ * audience, puts a hand raised on a page not loaded yet first, finds a member
+ * on a later page by searching on the server, reaches the last member by
+ * keyboard and by scrolling, and never shows a member who left from a page not
+ * loaded yet.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -74,6 +75,13 @@ describe(`a room of ${(MEMBERS + 1).toLocaleString('en')} in the permissions pan
     await count(page).filter({ hasText: '4,999 participants, 3 watching' }).waitFor({ timeout: 20_000 });
     assert.equal(await page.locator('#panel [part~="participant"]').first().getAttribute('aria-setsize'), '4999');
     await recordNames(page);
+
+    // A hand raised on a page not loaded yet comes first all the same (the server tells hosts of raised hands).
+    members[4000].send('call.raisehand');
+    await page.locator('#panel [part~="participant"]').first().filter({ hasText: name(4000) }).waitFor();
+    assert.equal(await page.locator('#panel [part~="participant"]').first().locator('[data-icon="hand"]').count(), 1);
+    members[4000].send('call.lowerhand');
+    await page.locator('#panel [part~="participant"]').first().filter({ hasText: name(0) }).waitFor();
 
     // A member on a page not loaded yet leaves: counted out, never shown.
     const gone = name(4500);

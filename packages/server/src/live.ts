@@ -11,7 +11,8 @@
  * `call.audience.list`). Above `roster.threshold` members with presence, a
  * client of protocol 2 gets the roster in pages (`call.joined` carries the
  * first, `call.members.list` the rest) and only hears of the members in the
- * pages it loaded (its window) or found by its last search.
+ * pages it loaded (its window) or found by its last search; a host also hears
+ * of the members beyond its pages whose hand is raised (attention first).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { WebSocket } from 'ws';
@@ -201,6 +202,8 @@ export class Session {
   window = Infinity;
   /** Members outside the window found by its last search: it hears of them too. */
   extra: Set<string> | null = null;
+  /** For a host with a paged roster: the members outside its window it was told have a raised hand (it hears of them until lowered). */
+  raised = new Set<string>();
   /** Where, in its call's member events of this turn, the ones it has not been sent start. */
   since = 0;
 
@@ -256,6 +259,7 @@ export class Session {
     this.request = null;
     this.window = Infinity;
     this.extra = null;
+    this.raised.clear();
     this.since = 0;
   }
 }
@@ -418,7 +422,7 @@ export class LiveCall {
         const since = r.since;
         r.since = 0;
         if (since >= events.length) continue;
-        if (since > 0 || r.extra || subjects.has(r)) {
+        if (since > 0 || r.extra || subjects.has(r) || this.#pagedHost(r)) {
           for (const frame of this.#frames(r, events, since)) r.send(frame);
           continue;
         }
@@ -448,16 +452,37 @@ export class LiveCall {
     return seq <= r.window || (r.extra !== null && r.extra.has(id));
   }
 
+  /** A host whose roster is in pages: it also hears of raised hands beyond them (its own frames, never shared). */
+  #pagedHost(r: Session): boolean {
+    return r.protocol === 2 && r.window !== Infinity && this.isHost(r);
+  }
+
   /** The frames of `events[since…]` for `r`, netted per member. */
   #frames(r: Session, events: MemberEvent[], since: number): string[] {
+    // A paged host hears of every event, this turn, of a member beyond its pages whose hand was raised or is now.
+    let byHand: Set<string> | undefined;
+    if (this.#pagedHost(r)) {
+      byHand = new Set(r.raised);
+      for (let i = since; i < events.length; i++) if (events[i].member.handraised) byHand.add(events[i].member.id);
+    }
     // Keyed by member id, not session: a connection that leaves and joins again in one turn is two members.
     const seen = new Map<string, { first: MemberEvent['type']; last: number }>();
     for (let i = since; i < events.length; i++) {
       const e = events[i];
-      if (e.s === r || !this.#hears(r, e.seq, e.member.id)) continue;
+      if (e.s === r || !(this.#hears(r, e.seq, e.member.id) || byHand?.has(e.member.id))) continue;
       const n = seen.get(e.member.id);
       if (n) n.last = i;
       else seen.set(e.member.id, { first: e.type, last: i });
+    }
+    // Told of a raised hand beyond its pages until it is lowered (or the member leaves).
+    if (byHand) {
+      for (const id of byHand) {
+        const last = seen.get(id)?.last;
+        if (last === undefined) continue;
+        const e = events[last];
+        if (e.type !== 'left' && e.member.handraised && e.seq > r.window) r.raised.add(id);
+        else r.raised.delete(id);
+      }
     }
     if (!seen.size) return [];
     const parts: string[] = [];
@@ -605,6 +630,16 @@ export class LiveCall {
     for (const o of page) members.push(memberJson(o.member));
     s.window = page.length < this.present.length ? page[page.length - 1].seq : Infinity;
     s.extra = null;
+    s.raised.clear();
+    // A host with pages gets the raised hands beyond them too (after the page).
+    if (this.#pagedHost(s)) {
+      for (const o of this.present) {
+        if (o.seq > s.window && o.member.handraised && o !== s) {
+          members.push(memberJson(o.member));
+          s.raised.add(o.id);
+        }
+      }
+    }
     s.since = this.#pending.length;
     const rest = JSON.stringify({
       capabilities: s.flags,

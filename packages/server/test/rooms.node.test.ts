@@ -203,6 +203,40 @@ describe('large rooms: batched member events, audiences, paged rosters', () => {
     assert.deepEqual(events(late.c).slice(-1).map((e) => e.id), [members[6].id]);
   });
 
+  it('a host with pages also hears of the raised hands beyond them, until lowered; a host joining late gets them with its page', async () => {
+    const name = await room();
+    const first = await owner(name);
+    const members = [];
+    for (let i = 0; i < 7; i++) members.push(await joined(t, name, { user_name: `M${i}`, protocol: 2 }));
+    await first.c.request('call.raisehand', { member_id: members[5].id });
+    const host = await joined(t, name, { token: await t.token({ room_name: name, is_owner: true, user_id: `cohost-${rooms}` }), protocol: 2 });
+    assert.equal(typeof host.joined.cursor, 'number', 'the late host has pages');
+    assert.deepEqual(host.joined.members.map((m: { id: string }) => m.id), [first.id, members[0].id, members[1].id, members[5].id],
+      'its first page (3), then the raised hand beyond it');
+    await settle(30);
+    host.c.drain();
+    // Beyond its pages: a hand raised and one lowered are heard, a mute is not; so is the raised hand's leaving.
+    await first.c.request('call.raisehand', { member_id: members[6].id });
+    await first.c.request('call.lowerhand', { member_id: members[5].id });
+    await first.c.request('call.mute', { member_id: members[4].id, channels: ['audio'] });
+    await first.c.request('call.mute', { member_id: members[5].id, channels: ['audio'] });
+    await members[6].c.request('call.leave');
+    await settle(50);
+    assert.deepEqual(events(host.c).map((e) => [e.type, e.id, e.member.handraised]), [
+      ['updated', members[6].id, true],
+      ['updated', members[5].id, false],
+      ['left', members[6].id, undefined],
+    ]);
+    // A member who is not a host hears none of it.
+    const guest = await joined(t, name, { user_name: 'Late guest', protocol: 2 });
+    guest.c.drain();
+    host.c.drain();
+    await first.c.request('call.raisehand', { member_id: members[4].id });
+    await settle(50);
+    assert.deepEqual(events(guest.c), []);
+    assert.deepEqual(events(host.c).map((e) => [e.type, e.id]), [['updated', members[4].id]]);
+  });
+
   it('a batch over 64 KiB is framed once and read as one frame (the 8-byte length)', async () => {
     const name = await room();
     const observer = await joined(t, name, { user_name: 'Observer', protocol: 2 });
