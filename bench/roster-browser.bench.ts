@@ -7,7 +7,7 @@
  * call, this one pays the server, the socket and the client for every page.
  */
 import type { Page } from 'playwright-core';
-import { rawMember } from '../packages/server/test/helpers.js';
+import { rawMember, rawMembers } from '../packages/server/test/helpers.js';
 import { startDemo } from '../test/e2e/harness.js';
 import { timingLine } from './harness.js';
 
@@ -47,10 +47,7 @@ export async function run(): Promise<void> {
   const members: Awaited<ReturnType<typeof rawMember>>[] = [];
   try {
     await demo.api('POST', '/v1/rooms', { name: ROOM, privacy: 'public', properties: { max_participants: 10_000 } });
-    for (let i = 0; i < MEMBERS; i += 250) {
-      members.push(...await Promise.all(Array.from({ length: Math.min(250, MEMBERS - i) }, (_, k) =>
-        rawMember(demo.server.wsUrl, ROOM, { user_name: `member-${i + k}` }))));
-    }
+    members.push(...await rawMembers(demo.server.wsUrl, ROOM, MEMBERS, (i) => `member-${i}`));
     const joined: number[] = [];
     const end: number[] = [];
     const search: number[] = [];

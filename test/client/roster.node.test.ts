@@ -12,7 +12,7 @@ import { firstValueFrom } from 'rxjs';
 import { WebSocket } from 'ws';
 import { CapabilityError, connect, hasRoster, type Member, type RosterState } from '../../src/core.js';
 import type { CallClient } from '../../src/client/connect.js';
-import { joined, rawMember, settle, startServer, type TestServer } from '../../packages/server/test/helpers.js';
+import { joined, rawMember, rawMembers, settle, startServer, type TestServer } from '../../packages/server/test/helpers.js';
 import { record, until } from './observe.js';
 
 /** Twelve pages of 100: enough for paging, search and leaves beyond the loaded pages (the Chromium suite runs 5,000). */
@@ -96,7 +96,7 @@ describe('large rooms through the client', () => {
 
   it('a host with pages lists the raised hands beyond them while raised, and no one else does', async () => {
     await t.rest('POST', '/v1/rooms', { name: 'hands' });
-    const crowd = await Promise.all(Array.from({ length: 150 }, (_, i) => rawMember(t.server.wsUrl, 'hands', { user_name: name(i) })));
+    const crowd = await rawMembers(t.server.wsUrl, 'hands', 150, name);
     sockets.push(...crowd.map((m) => m.ws));
     const host = await connect(t.server.url, { room: 'hands', token: await t.token({ room_name: 'hands', is_owner: true }), WebSocket });
     const guest = await connect(t.server.url, { room: 'hands', userName: 'Guest', WebSocket });
@@ -113,10 +113,7 @@ describe('large rooms through the client', () => {
 
   it(`the paged roster with ${MEMBERS.toLocaleString('en')} members: search, paging to the end, a leave from a page not yet loaded`, { timeout: 120_000 }, async () => {
     const started = Date.now();
-    const members: Awaited<ReturnType<typeof rawMember>>[] = [];
-    for (let i = 0; i < MEMBERS - 1; i += 250) {
-      members.push(...await Promise.all(Array.from({ length: Math.min(250, MEMBERS - 1 - i) }, (_, k) => rawMember(t.server.wsUrl, 'big', { user_name: name(i + k) }))));
-    }
+    const members = await rawMembers(t.server.wsUrl, 'big', MEMBERS - 1, name);
     sockets.push(...members.map((m) => m.ws));
     console.log(`# ${MEMBERS - 1} raw members joined in ${Date.now() - started} ms`);
 

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { rawMember } from '../../packages/server/test/helpers.js';
+import { rawMember, rawMembers } from '../../packages/server/test/helpers.js';
 import { expectCleanPages, startDemo, type Demo, type Person } from './harness.js';
 
 const ROOM = 'town-hall';
@@ -47,10 +47,7 @@ describe(`a room of ${(MEMBERS + 1).toLocaleString('en')} in the permissions pan
     demo = await startDemo({ server: { maxConnectionsPerAddress: 0, roster: { threshold: 20 } } });
     await demo.api('POST', '/v1/rooms', { name: ROOM, privacy: 'public', properties: { max_participants: 10_000 } });
     const started = Date.now();
-    for (let i = 0; i < MEMBERS; i += 250) {
-      members.push(...await Promise.all(Array.from({ length: Math.min(250, MEMBERS - i) }, (_, k) =>
-        rawMember(demo.server.wsUrl, ROOM, { user_name: name(i + k) }))));
-    }
+    members = await rawMembers(demo.server.wsUrl, ROOM, MEMBERS, name);
     for (let i = 0; i < HIDDEN; i++) {
       const token = await demo.server.createToken({ room_name: ROOM, user_name: `viewer-${i}`, permissions: { hasPresence: false } });
       members.push(await rawMember(demo.server.wsUrl, ROOM, { token }));

@@ -252,5 +252,14 @@ export async function rawMember(wsUrl: string, room: string, params: Record<stri
   return { ws, id, send: (method, params = {}) => ws.send(JSON.stringify({ jsonrpc: '2.0', id: ++next, method, params })) };
 }
 
+/** `count` raw members joining `room`, `batch` at a time (a burst each), named by `name(i)`. */
+export async function rawMembers(wsUrl: string, room: string, count: number, name: (i: number) => string, batch = 250): Promise<Awaited<ReturnType<typeof rawMember>>[]> {
+  const members: Awaited<ReturnType<typeof rawMember>>[] = [];
+  for (let i = 0; i < count; i += batch) {
+    members.push(...await Promise.all(Array.from({ length: Math.min(batch, count - i) }, (_, k) => rawMember(wsUrl, room, { user_name: name(i + k) }))));
+  }
+  return members;
+}
+
 /** Waits until no new notification arrived for `ms`. */
 export const settle = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
