@@ -6,6 +6,7 @@ import {
   hasRoster,
   mayActOn,
   type AdminKind,
+  type LargeRoomCall,
   type MediaChannel,
   type Member,
   type MemberAction,
@@ -273,7 +274,8 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
   readonly #self = new ObservableController<Member | null>(this, null);
   readonly #room = new ObservableController<RoomState | null>(this, null);
   readonly #requests = new ObservableController<readonly PermissionRequest[]>(this, []);
-  /** A large room's paged roster and audience count (`hasRoster(call)`). */
+  /** A large room's call (`hasRoster(call)`), with its paged roster and audience count. */
+  #large?: LargeRoomCall;
   readonly #roster = new ObservableController<RosterState | null>(this, null);
   readonly #audience = new ObservableController<number | null>(this, null);
 
@@ -311,7 +313,7 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     this.#self.source = this.call?.self$;
     this.#room.source = this.call?.room$;
     this.#requests.source = this.call?.requests$;
-    const large = this.call && hasRoster(this.call) ? this.call : undefined;
+    const large = (this.#large = this.call && hasRoster(this.call) ? this.call : undefined);
     this.#roster.source = large?.roster.state$;
     this.#audience.source = large?.audience.count$;
   }
@@ -372,8 +374,8 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
     if (next || !this.#more) this.#focusNext = undefined;
     next?.focus();
     // The rows the window lacks, in one page when it jumped far (End): at least the server's usual 100, at most 1,000.
-    if (this.#more && !this.#roster.value?.complete && this.call && hasRoster(this.call)) {
-      this.call.roster.loadMore(Math.min(1000, Math.max(100, this.#more))).catch(() => {});
+    if (this.#more && !this.#roster.value?.complete) {
+      this.#large?.roster.loadMore(Math.min(1000, Math.max(100, this.#more))).catch(() => {});
     }
   }
 
@@ -417,8 +419,7 @@ export class PermissionsPanel extends CallcapsElement<PermissionsPanelStrings> {
   /** Filters the rows loaded at once; a paged roster also searches on the server. */
   #onSearch(event: Event): void {
     this._query = (event.target as HTMLInputElement).value;
-    const call = this.call;
-    if (call && hasRoster(call)) call.roster.search(this._query.trim()).catch(() => {});
+    this.#large?.roster.search(this._query.trim()).catch(() => {});
   }
 
   #openMenu(id: string): void {
